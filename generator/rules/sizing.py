@@ -1,0 +1,3 @@
+"""Rules of this area (to be filled)."""
+
+RULES = ()

@@ -1,0 +1,1 @@
+"""Render targets: one module per target (context + filters + constraints)."""

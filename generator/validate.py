@@ -1,0 +1,80 @@
+"""Run the catalog over (intent, plan) and turn violations into findings.
+
+The only place that knows lines (from the SourceMap), rule metadata and ordering; the rules
+themselves stay pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import IntentUnreadable
+from generator.intent import Intent
+from generator.load import SourceMap, load_intent
+from generator.plan import Plan
+from generator.planner import build_plan
+from generator.rules import CATALOG
+from generator.rules.core import ERROR, Finding, Rule, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One intent file, checked: its findings, and its plan when it could be read."""
+
+    source: str
+    intent: Intent | None
+    plan: Plan | None
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def readable(self) -> bool:
+        return self.intent is not None
+
+    @property
+    def valid(self) -> bool:
+        return self.readable and not any(f.severity == ERROR for f in self.findings)
+
+
+def check(intent: Intent, plan: Plan, smap: SourceMap | None = None, source: str = "",
+          rules: tuple[Rule, ...] = CATALOG) -> tuple[Finding, ...]:
+    findings = []
+    for rule in rules:
+        if rule.check is None:
+            continue
+        for violation in rule.check(intent, plan):
+            findings.append(Finding(
+                rule=rule.id,
+                severity=violation.severity or rule.severity,
+                path=violation.path,
+                message=violation.message,
+                line=smap.line_for(violation.path) if smap else None,
+                fix=rule.fix_for(violation),
+                docs=rule.docs,
+                intent=source,
+            ))
+    return sort_findings(findings)
+
+
+def sort_findings(findings) -> tuple[Finding, ...]:
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return tuple(sorted(
+        dict.fromkeys(findings),
+        key=lambda f: (f.intent, f.line or 0, order[f.severity], f.rule, f.path, f.message),
+    ))
+
+
+def validate_file(path: str | Path) -> Result:
+    source = str(path)
+    try:
+        intent, smap = load_intent(path)
+    except IntentUnreadable as exc:
+        return Result(source, None, None, sort_findings(exc.findings))
+    plan = build_plan(intent)
+    return Result(source, intent, plan, check(intent, plan, smap, source))
+
+
+def exit_code(results: list[Result]) -> int:
+    if any(not r.readable for r in results):
+        return 2
+    return 0 if all(r.valid for r in results) else 1
