@@ -66,8 +66,8 @@ def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None) ->
     for reason in net.model_reasons:
         console.print(f"  - {reason}")
     table = Table(title="Address plan", title_justify="left")
-    for col in ("range", "prefix", "usable", "needed (nodes+surge)", "full", ""):
-        table.add_column(col)
+    for col in ("range", "prefix", "usable", "needed", "full", ""):
+        table.add_column(col, overflow="fold")
     for row in address_rows(plan):
         table.add_row(*row)
     console.print(table)
@@ -88,11 +88,12 @@ def _resources(console, plan: Plan, changes) -> None:
     from rich.table import Table
 
     table = Table(title="Resources", title_justify="left")
-    for col in ("action", "type", "name", "changes"):
-        table.add_column(col)
+    for col in ("action", "resource", "type", "name", "changes"):
+        table.add_column(col, overflow="fold")
     for r in plan.ordered():
         change = (changes or {}).get(r.ref)
         action = change["action"] if change else ("read" if r.existing else "create")
         diff = ", ".join(change.get("properties", [])) if change else ""
-        table.add_row(action, r.type, r.name, diff)
+        short_type = r.type.split("/", 1)[1]  # the provider namespace adds nothing here
+        table.add_row(action, r.symbol, short_type, r.name, diff)
     console.print(table)

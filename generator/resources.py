@@ -200,9 +200,13 @@ def _role_definition(plan: Plan, rg: Resource) -> Resource:
         return _res(ROLE_DEFINITION, NETWORK_CONTRIBUTOR, None, "networkContributor",
                     existing=True, existing_id="/subscriptions/{subscriptionId}/providers/"
                     f"Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}")
-    net_rg = plan.network.vnet.resource_group
+    vnet = plan.network.vnet
+    net_rg = vnet.resource_group
     assignable: Any = Ref(rg.ref)
-    if net_rg != plan.resource_group:
+    if vnet.existing:
+        # The VNet's own resource group, in the VNet's own subscription (it may differ from ours).
+        assignable = "/".join(vnet.id.split("/")[:5])
+    elif net_rg != plan.resource_group:
         assignable = f"/subscriptions/{{subscriptionId}}/resourceGroups/{net_rg}"
     name = stable_guid("aksnet-role", plan.resource_group, plan.name)
     return _res(
