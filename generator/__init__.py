@@ -1,38 +1,29 @@
 """aksnet: plan, check, render and provision AKS networks before anything exists.
 
-The library API is lazy so that `import generator` (and the CLI's start) stays cheap.
+The library API is resolved lazily so that `import generator` (and the CLI's start) stays cheap.
+Its names differ from the submodules' (`render_plan`, not `render`): importing a submodule binds its
+name on the package and would shadow a function of the same name.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
 __version__ = "0.1.0"
 
-__all__ = ["apply", "build_plan", "load_intent", "render", "validate", "validate_file"]
+_API = {
+    "apply_plan": ("generator.provision.runner", "run_apply"),
+    "build_plan": ("generator.planner", "build_plan"),
+    "check": ("generator.validate", "check"),
+    "load_intent": ("generator.load", "load_intent"),
+    "render_plan": ("generator.render", "render"),
+    "validate_file": ("generator.validate", "validate_file"),
+}
+__all__ = sorted(_API)
 
 
 def __getattr__(name: str):
-    if name == "load_intent":
-        from generator.load import load_intent
-
-        return load_intent
-    if name == "build_plan":
-        from generator.planner import build_plan
-
-        return build_plan
-    if name == "validate":
-        from generator.validate import check
-
-        return check
-    if name == "validate_file":
-        from generator.validate import validate_file
-
-        return validate_file
-    if name == "render":
-        from generator.render import render
-
-        return render
-    if name == "apply":
-        from generator.provision.runner import run_apply
-
-        return run_apply
-    raise AttributeError(name)
+    if name in _API:
+        module, attr = _API[name]
+        return getattr(import_module(module), attr)
+    raise AttributeError(f"module 'generator' has no attribute {name!r}")

@@ -1,3 +1,657 @@
-"""Rules of this area (to be filled)."""
+"""NET-SIZE-*: every range holds the nodes, surge nodes and pods that draw from it.
 
-RULES = ()
+Each pool counts `N + S` nodes: `N` is maxCount when it autoscales, `S` its upgrade surge. When a
+pool omits maxSurge the documentation disagrees on AKS's default (1 node, or 10% rounded up), so
+the capacity rules (NET-SIZE-003 to -008) count only the surge an intent states and NET-SIZE-002
+alone reports whether the omitted surge fits (error at 1 node, warning at 10%). One range that is
+short therefore gives one finding.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator import ipam
+from generator.plan import PoolPlan
+from generator.rules.common import LEARN, SUBNET_PATHS, pod_ranges
+from generator.rules.core import ERROR, WARNING, Violation, entry, rule
+
+VNET_MAX_IPS = 65536
+API_SERVER_MIN_PREFIX = 28
+STATIC_MAX_PREFIX = 12
+UNITS = {"addresses": "usable addresses", "nodes": "/24 node ranges", "blocks": "/28 blocks"}
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """One range's capacity and what each node of a pool takes from it."""
+
+    rule: str
+    path: str
+    label: str
+    network: ipam.Network
+    capacity: int
+    unit: str  # a key of UNITS
+    cost: Callable[[PoolPlan], int]
+    given: bool  # sized by the user (or AKS's default), not by aksnet
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    total: int
+    nodes: int
+    surge: int
+
+    def text(self) -> str:
+        return f"{self.nodes} nodes + {self.surge} surge node{'' if self.surge == 1 else 's'}"
+
+
+def surge_omitted(plan, index: int) -> bool:
+    return f"nodePools[{index}].maxSurge" in plan.defaulted
+
+
+def surge_of(plan, index: int, pool: PoolPlan, mode: str) -> int:
+    """A pool's surge nodes. mode: given (0 when omitted), one (1 when omitted), ten (10%)."""
+    if not surge_omitted(plan, index) or mode == "ten":
+        return pool.surge_nodes
+    return min(1, pool.sizing_nodes) if mode == "one" else 0
+
+
+def demand(plan, cost: Callable[[PoolPlan], int], mode: str = "given") -> Demand:
+    total = nodes = surge = 0
+    for i, pool in enumerate(plan.node_pools):
+        s = surge_of(plan, i, pool, mode)
+        total += (pool.sizing_nodes + s) * cost(pool)
+        nodes += pool.sizing_nodes
+        surge += s
+    return Demand(total, nodes, surge)
+
+
+def full_density(pool: PoolPlan) -> int:
+    """Dynamic allocation at maxPods: whole batches of 16."""
+    return ipam.BLOCK_SIZE * math.ceil(pool.max_pods / ipam.BLOCK_SIZE)
+
+
+def blocks_per_node(pool: PoolPlan) -> int:
+    return math.ceil((pool.max_pods + 1) / ipam.BLOCK_SIZE)
+
+
+def _valid(prefix: str | None) -> bool:
+    """An IPv4 subnet prefix Azure accepts (NET-SIZE-001 reports the others)."""
+    if not prefix:
+        return False
+    network = ipam.net(prefix)
+    return network.version == 4 and ipam.LARGEST_SUBNET <= network.prefixlen <= ipam.SMALLEST_SUBNET
+
+
+def budgets(intent, plan) -> list[Budget]:
+    """Every IPv4 range whose size is known and that nodes draw from."""
+    net, out = plan.network, []
+    node, pod = net.node_subnet, net.pod_subnet
+    if _valid(node.prefix) and node.usable_ips is not None:
+        flat = net.model == "node-subnet"
+        network = ipam.net(node.prefix)
+        out.append(
+            Budget(
+                rule="NET-SIZE-004" if flat else "NET-SIZE-003",
+                path="network.nodeSubnet.prefix",
+                label=f"node subnet {network}",
+                network=network,
+                capacity=node.usable_ips,
+                unit="addresses",
+                cost=(lambda p: p.max_pods + 1) if flat else (lambda p: 1),
+                given=node.prefix_given and not intent.network.vnet.managed,
+            )
+        )
+    if net.model in ("overlay", "kubenet"):
+        for r in pod_ranges(plan):
+            if r.network.version != 4:
+                continue
+            plen = r.network.prefixlen
+            out.append(
+                Budget(
+                    rule="NET-SIZE-005" if net.model == "overlay" else "NET-SIZE-006",
+                    path=r.path,
+                    label=f"pod CIDR {r.network}",
+                    network=r.network,
+                    capacity=2 ** (24 - plen) if plen <= 24 else 0,
+                    unit="nodes",
+                    cost=lambda p: 1,
+                    given=True,
+                )
+            )
+    if pod and _valid(pod.prefix):
+        network = ipam.net(pod.prefix)
+        common = {
+            "path": "network.podSubnet.prefix",
+            "label": f"pod subnet {network}",
+            "network": network,
+            "given": pod.prefix_given,
+        }
+        if pod.allocation == "static-block":
+            plen = network.prefixlen
+            out.append(
+                Budget(
+                    rule="NET-SIZE-008",
+                    unit="blocks",
+                    cost=blocks_per_node,
+                    capacity=2 ** (ipam.BLOCK_PREFIX - plen) if plen <= ipam.BLOCK_PREFIX else 0,
+                    **common,
+                )
+            )
+        else:
+            out.append(
+                Budget(
+                    rule="NET-SIZE-007",
+                    unit="addresses",
+                    cost=lambda p: ipam.BLOCK_SIZE,
+                    capacity=ipam.usable(network.prefixlen),
+                    **common,
+                )
+            )
+    return out
+
+
+def prefix_fitting(budget: Budget, need: int) -> int | None:
+    if budget.unit == "nodes":
+        return ipam.per_node_slash24_prefix(need)
+    if budget.unit == "blocks":
+        return ipam.prefix_for_blocks(need)
+    return ipam.prefix_for(need)
+
+
+def suggestion(budget: Budget, need: int) -> str:
+    """'a /21 or larger, e.g. 10.1.0.0/21' for a range that must hold `need` units."""
+    plen = prefix_fitting(budget, need)
+    if plen is None or plen < 0:
+        return f"split the pools: no single range holds {need} {UNITS[budget.unit]}"
+    try:
+        example = (
+            budget.network.supernet(new_prefix=plen)
+            if plen < budget.network.prefixlen
+            else budget.network
+        )
+    except ValueError:
+        example = None
+    return f"a /{plen} or larger" + (f", e.g. {example}" if example else "")
+
+
+def over(plan, budget: Budget, need: Demand, what: str, cost=None) -> Violation:
+    """The range is short. The suggested size also holds the surge aksnet assumes (10%) for
+    pools that omit maxSurge, so that following it does not trip NET-SIZE-002."""
+    target = max(need.total, demand(plan, cost or budget.cost, "ten").total)
+    return Violation(
+        budget.path,
+        f"{budget.label} holds {budget.capacity} {UNITS[budget.unit]}; {need.text()} {what} "
+        f"need {need.total}",
+        {"need": target, "unit": UNITS[budget.unit], "suggestion": suggestion(budget, target)},
+    )
+
+
+def unplaced(plan, role: str, need: int, plen: int | None, what: str) -> Violation:
+    space = ", ".join(plan.network.vnet.address_space)
+    size = f"/{plen}" if plen is not None else "subnet"
+    if space:
+        where = f"no free {size} is left in the VNet address space {space}"
+        remedy = f"a {size} in a wider network.vnet.addressSpace, or give its prefix (or id)"
+    else:
+        where = "the VNet address space is unknown (an existing VNet is not read offline)"
+        remedy = f"state network.vnet.addressSpace, or give its prefix (a {size}) or id"
+    return Violation(
+        f"{SUBNET_PATHS[role]}.prefix",
+        f"no room for the {role} subnet: it needs {need} {what} (a {size}), and {where}",
+        {"need": need, "unit": what, "suggestion": remedy},
+    )
+
+
+def _capacity_check(intent, plan, rule_id: str, what: str):
+    for budget in budgets(intent, plan):
+        if budget.rule == rule_id:
+            need = demand(plan, budget.cost)
+            if need.total > budget.capacity:
+                yield over(plan, budget, need, what)
+
+
+@rule(
+    id="NET-SIZE-001",
+    severity=ERROR,
+    title="Subnet prefixes run from /29 to /2 (IPv6: /64)",
+    fix="give an IPv4 subnet between /29 (3 usable addresses) and /2, e.g. {example}",
+    docs="https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq",
+)
+def subnet_prefix_in_azure_range(intent, plan):
+    """What: Azure reserves 5 addresses in every subnet (network, gateway, two for Azure DNS,
+    broadcast), so usable = 2^(32-p) - 5: /29 -> 3, /28 -> 11, /24 -> 251, /16 -> 65,531. IPv4
+    subnets run from /29 to /2; IPv6 subnets must be /64.
+
+    Why: Azure refuses anything else. (The kubenet page's "first three addresses" is stale text:
+    its own 251 for a /24 matches five; older FAQ text and the AKS IP-planning page give /8 as the
+    largest.)
+    """
+    for subnet in plan.network.subnets:
+        if (
+            not subnet.prefix_given
+            or not subnet.prefix
+            or (subnet.role == "node" and intent.network.vnet.managed)
+        ):
+            continue
+        network = ipam.net(subnet.prefix)
+        path = f"{SUBNET_PATHS[subnet.role]}.prefix"
+        if network.version == 6 and network.prefixlen != ipam.IPV6_SUBNET:
+            yield Violation(
+                path,
+                f"IPv6 {subnet.role} subnet {network} is not a /64",
+                {
+                    "example": str(network.supernet(new_prefix=64))
+                    if network.prefixlen > 64
+                    else "a /64"
+                },
+            )
+        elif network.version == 4 and not (
+            ipam.LARGEST_SUBNET <= network.prefixlen <= ipam.SMALLEST_SUBNET
+        ):
+            plen = min(max(network.prefixlen, ipam.LARGEST_SUBNET), ipam.SMALLEST_SUBNET)
+            yield Violation(
+                path,
+                f"{subnet.role} subnet {network} is outside /29../2 "
+                f"({max(ipam.usable(network.prefixlen), 0)} usable addresses)",
+                {
+                    "example": str(
+                        ipaddress.ip_network((network.network_address, plen), strict=False)
+                    )
+                },
+            )
+
+
+@rule(
+    id="NET-SIZE-002",
+    severity=ERROR,
+    title="Ranges have room for upgrade surge nodes when maxSurge is omitted",
+    fix="state maxSurge on {pools} (e.g. maxSurge: 1) and size the range for it: {suggestion}",
+    docs=LEARN + "concepts-network-ip-address-planning",
+)
+def surge_fits_when_omitted(intent, plan):
+    """What: when a pool omits `maxSurge`, the ranges it draws from must hold its surge nodes
+    too. The IP-planning and rolling-upgrade pages size for 1 surge node; the large-cluster page
+    says AKS now defaults to 10% (rounded up). An error is raised when 1 surge node per pool does
+    not fit, a warning when 10% does not fit. Ranges aksnet sizes itself always fit; this checks
+    prefixes the intent gives and the pod CIDR. The capacity rules (NET-SIZE-003 to -008) count
+    only the surge an intent states, so a range short only by an omitted surge is reported here
+    alone.
+
+    Why: an upgrade adds the surge nodes before it drains old ones; without addresses for them
+    the upgrade fails half way (`SubnetIsFull`, `InsufficientSubnetSize`).
+
+    Example: `maxSurge: 1` (or `"10%"`) on every pool makes the figure explicit.
+    """
+    omitted = [p.name for i, p in enumerate(plan.node_pools) if surge_omitted(plan, i)]
+    if not omitted:
+        return
+    for budget in budgets(intent, plan):
+        if not budget.given or demand(plan, budget.cost, "given").total > budget.capacity:
+            continue  # sized by aksnet, or already short without surge (the capacity rule says so)
+        unit = UNITS[budget.unit]
+        details = {"pools": ", ".join(omitted)}
+        one = demand(plan, budget.cost, "one")
+        ten = demand(plan, budget.cost, "ten")
+        if one.total > budget.capacity:
+            yield Violation(
+                budget.path,
+                f"{budget.label} holds {budget.capacity} {unit}; with "
+                f"1 surge node per pool that omits maxSurge "
+                f"({details['pools']}) the pools need {one.total}",
+                {**details, "suggestion": suggestion(budget, ten.total)},
+            )
+        elif ten.total > budget.capacity:
+            yield Violation(
+                budget.path,
+                f"{budget.label} holds {budget.capacity} {unit}; with "
+                f"a 10% surge on pools that omit maxSurge "
+                f"({details['pools']}) the pools need {ten.total}",
+                {**details, "suggestion": suggestion(budget, ten.total)},
+                WARNING,
+            )
+
+
+@rule(
+    id="NET-SIZE-003",
+    severity=ERROR,
+    title="Node subnet holds one address per node and surge node",
+    fix="give the node subnet room for {need} {unit}: {suggestion}",
+    docs=LEARN + "concepts-network-ip-address-planning",
+)
+def node_subnet_holds_nodes(intent, plan):
+    """What: with kubenet, overlay, pod-subnet and BYO CNI each node takes one address of the node
+    subnet: the sum of `N + S` over all pools (plus internal load balancer front ends and anything
+    else placed in it) must not exceed its usable addresses (2^(32-p) - 5).
+
+    Why: a node that gets no address is not created; a full subnet blocks scale-out and upgrades.
+    Also reported here: a node subnet aksnet could not place in the VNet address space. An
+    existing subnet given by id without its prefix cannot be sized offline: state its prefix.
+
+    Example: 3 nodes + 1 surge need 4 addresses: a /29 has 3, a /28 has 11.
+    """
+    if plan.network.model != "node-subnet" and "node" in plan.unallocated:
+        node = plan.network.node_subnet
+        yield unplaced(
+            plan, "node", node.required_ips, ipam.prefix_for(node.required_ips), "addresses"
+        )
+    yield from _capacity_check(intent, plan, "NET-SIZE-003", "at 1 address each")
+
+
+@rule(
+    id="NET-SIZE-004",
+    severity=ERROR,
+    title="Node-subnet Azure CNI: node subnet holds nodes and their pods",
+    fix="give the node subnet room for {need} {unit}: {suggestion}; or lower maxPods",
+    docs=LEARN + "concepts-network-legacy-cni",
+)
+def node_subnet_holds_nodes_and_pods(intent, plan):
+    """What: with node-subnet Azure CNI every node reserves `maxPods` pod addresses up front, plus
+    its own: the sum of `(N + S) x (P + 1)` must not exceed the node subnet's usable addresses.
+
+    Why: the addresses are reserved when the node is created; a node that cannot get all of
+    them fails to join. Worked example from the docs: 50 nodes + 1 surge at 30 pods need
+    51 + 51 x 30 = 1,581 addresses, a /21 (2,043; a /22 holds 1,019). A /24 (251) holds 8 nodes
+    at 30 pods (8 x 31 = 248) with no room to upgrade.
+    """
+    if plan.network.model == "node-subnet" and "node" in plan.unallocated:
+        node = plan.network.node_subnet
+        yield unplaced(
+            plan, "node", node.required_ips, ipam.prefix_for(node.required_ips), "addresses"
+        )
+    yield from _capacity_check(intent, plan, "NET-SIZE-004", "at maxPods + 1 addresses each")
+
+
+@rule(
+    id="NET-SIZE-005",
+    severity=ERROR,
+    title="Overlay pod CIDR holds one /24 per node",
+    fix="give a pod CIDR of {suggestion} (one /24 per node, surge included)",
+    docs=LEARN + "concepts-network-azure-cni-overlay",
+)
+def overlay_pod_cidr_holds_nodes(intent, plan):
+    """What: overlay gives every node a fixed /24 of the pod CIDR (256 addresses, up to 250
+    pods); the size cannot be changed. The pod CIDR must be /24 or larger and hold
+    `sum(N + S)` /24s: /16 -> 256 nodes, /15 -> 512, /22 -> 4; 5,000 nodes need a /11.
+
+    Why: a node that gets no /24 cannot start; AKS validates this against maxCount and reports
+    `InsufficientSubnetSize` on `networkProfile.podCIDR`.
+    """
+    yield from _pod_cidr_check(intent, plan, "NET-SIZE-005")
+
+
+@rule(
+    id="NET-SIZE-006",
+    severity=ERROR,
+    title="Kubenet pod CIDR holds one /24 per node",
+    fix="give a pod CIDR of {suggestion} (one /24 per node, surge included); it cannot grow later",
+    docs=LEARN + "configure-kubenet",
+)
+def kubenet_pod_cidr_holds_nodes(intent, plan):
+    """What: kubenet gives every node a /24 of the pod CIDR, like overlay: the pod CIDR must be
+    /24 or larger and hold `sum(N + S)` /24s.
+
+    Why: a node without a /24 gets no pod routes. A kubenet pod CIDR cannot be changed after
+    creation (only replaced when migrating to overlay), so size it for the cluster's lifetime.
+    """
+    yield from _pod_cidr_check(intent, plan, "NET-SIZE-006")
+
+
+def _pod_cidr_check(intent, plan, rule_id: str):
+    for budget in budgets(intent, plan):
+        if budget.rule != rule_id:
+            continue
+        need = demand(plan, budget.cost)
+        if budget.network.prefixlen > 24:
+            target = demand(plan, budget.cost, "ten").total
+            yield Violation(
+                budget.path,
+                f"{budget.label} is smaller than the /24 each node takes",
+                {"suggestion": suggestion(budget, target)},
+            )
+        elif need.total > budget.capacity:
+            yield over(plan, budget, need, "at one /24 each")
+
+
+@rule(
+    id="NET-SIZE-007",
+    severity=ERROR,
+    title="Dynamic pod subnet holds 16 addresses per node",
+    fix="give the pod subnet room for {need} {unit}: {suggestion}",
+    docs=LEARN + "configure-azure-cni-dynamic-ip-allocation",
+)
+def dynamic_pod_subnet_holds_nodes(intent, plan):
+    """What: with dynamic pod-subnet allocation nodes take pod addresses in batches of 16: 16 at
+    start, another 16 whenever fewer than 8 are free. Minimum (error): `sum 16 x (N + S)` over the
+    pools (and other clusters) sharing the pod subnet must fit its usable addresses: a /24 (251)
+    serves 15 nodes (240), not 16 (256). Full density (warning, a heuristic):
+    `sum (N + S) x 16 x ceil(P / 16)`; system pods take pod-subnet addresses too.
+
+    Why: a node that cannot get its first batch has no pod addresses at all; one that cannot get
+    later batches stops scheduling pods below maxPods.
+    """
+    net = plan.network
+    if net.pod_allocation == "dynamic" and "pod" in plan.unallocated:
+        pod = net.pod_subnet
+        yield unplaced(
+            plan, "pod", pod.required_ips, ipam.prefix_for(pod.required_ips), "addresses"
+        )
+    for budget in budgets(intent, plan):
+        if budget.rule != "NET-SIZE-007":
+            continue
+        need = demand(plan, budget.cost)
+        full = demand(plan, full_density)
+        if need.total > budget.capacity:
+            yield over(plan, budget, need, "at 16 addresses each")
+        elif full.total > budget.capacity:
+            v = over(
+                plan, budget, full, "at full density (16 x ceil(maxPods/16) each)", full_density
+            )
+            yield Violation(v.path, v.message, v.details, WARNING)
+
+
+@rule(
+    id="NET-SIZE-008",
+    severity=ERROR,
+    title="Static block pod subnet holds whole /28 blocks per node",
+    fix="{suggestion}; choose maxPods = 16k - 1 (15, 31, 47, ...) so no address is wasted",
+    docs=LEARN + "configure-azure-cni-static-block-allocation",
+)
+def static_pod_subnet_holds_blocks(intent, plan):
+    """What: static block allocation pins `B = ceil((P + 1) / 16)` /28 blocks to each node (one
+    address per node is held back), so a node runs up to `16B - 1` pods: P=30 -> 2 blocks (1
+    wasted), 31 -> 2 (none), 32 -> 3 (15 wasted), 250 -> 16 (5 wasted). A pod subnet of prefix p
+    has 2^(28-p) blocks; `sum (N + S) x B` above that is an error. The first and last block hold
+    Azure-reserved addresses, so above 2^(28-p) - 2 is a warning (derived, not stated by
+    Microsoft). A maxPods other than 16k - 1 (15, 31, 47, ..., 239) wastes addresses (warning).
+
+    Why: a node that cannot get all its blocks is not created.
+    """
+    net = plan.network
+    if net.pod_allocation == "static-block" and "pod" in plan.unallocated:
+        pod = net.pod_subnet
+        need = pod.required_blocks or 0
+        v = unplaced(plan, "pod", need, ipam.prefix_for_blocks(need), "/28 blocks")
+        yield Violation(
+            v.path,
+            v.message,
+            {
+                "suggestion": f"give the pod subnet room for {need} "
+                f"/28 blocks: {v.details['suggestion']}"
+            },
+        )
+    for budget in budgets(intent, plan):
+        if budget.rule != "NET-SIZE-008":
+            continue
+        need = demand(plan, budget.cost)
+        v = over(plan, budget, need, "at ceil((maxPods + 1) / 16) blocks each")
+        details = {
+            "suggestion": f"give the pod subnet room for {v.details['need']} /28 blocks: "
+            f"{v.details['suggestion']}"
+        }
+        if need.total > budget.capacity:
+            yield Violation(v.path, v.message, details)
+        elif need.total > max(budget.capacity - 2, 0):
+            yield Violation(
+                v.path,
+                v.message + " (the first and last block hold Azure-reserved addresses)",
+                details,
+                WARNING,
+            )
+    if net.pod_allocation != "static-block":
+        return
+    for i, pool in enumerate(plan.node_pools):
+        if (pool.max_pods + 1) % ipam.BLOCK_SIZE:
+            blocks = blocks_per_node(pool)
+            wasted = 16 * blocks - 1 - pool.max_pods
+            options = sorted({min(16 * blocks - 1, 239), max(16 * (blocks - 1) - 1, 15)})
+            yield Violation(
+                f"nodePools[{i}].maxPods",
+                f"maxPods {pool.max_pods} on {pool.name} takes {blocks} blocks per "
+                f"node and wastes {wasted} address{'' if wasted == 1 else 'es'} (use 16k - 1)",
+                {"suggestion": f"set maxPods to {' or '.join(map(str, options))} on {pool.name}"},
+                WARNING,
+            )
+
+
+@rule(
+    id="NET-SIZE-009",
+    severity=ERROR,
+    title="Static block pod subnet is at most /12",
+    fix="use a pod subnet of /12 or smaller, e.g. {example}",
+    docs=LEARN + "configure-azure-cni-static-block-allocation",
+)
+def static_pod_subnet_within_ceiling(intent, plan):
+    """What: the largest pod subnet static block allocation supports is a /12 (about 1 million
+    addresses).
+
+    Why: larger subnets are refused.
+    """
+    pod = plan.network.pod_subnet
+    if pod and pod.allocation == "static-block" and pod.prefix:
+        network = ipam.net(pod.prefix)
+        if network.version == 4 and network.prefixlen < STATIC_MAX_PREFIX:
+            yield Violation(
+                "network.podSubnet.prefix",
+                f"static block pod subnet {network} is larger than /12",
+                {
+                    "example": str(
+                        ipaddress.ip_network((network.network_address, STATIC_MAX_PREFIX))
+                    )
+                },
+            )
+
+
+@rule(
+    id="NET-SIZE-010",
+    severity=ERROR,
+    title="Pod addresses stay within 65,536 private IPs per VNet",
+    fix="lower maxPods or nodes below {limit} addresses, or use overlay or static block allocation",
+    docs=LEARN + "concepts-network-ip-address-planning",
+)
+def vnet_ip_limit_respected(intent, plan):
+    """What: a VNet holds at most 65,536 configured private IPs. With node-subnet and dynamic
+    pod-subnet Azure CNI each pod address counts, so `sum (N + S) x (P + 1)` must stay within it
+    whatever the subnet sizes (a pool that omits maxSurge counts the documented 1 surge node).
+
+    Why: the limit is on the VNet, not the subnet: a large subnet does not help. Static block
+    counts each /28 block once and overlay pods take no VNet address, which is how they scale
+    further.
+    """
+    net = plan.network
+    if net.model != "node-subnet" and net.pod_allocation != "dynamic":
+        return
+    need = demand(plan, lambda p: p.max_pods + 1, "one")
+    if need.total > VNET_MAX_IPS:
+        yield Violation(
+            "nodePools",
+            f"{need.text()} at maxPods + 1 addresses each take "
+            f"{need.total} VNet IPs; a VNet holds at most {VNET_MAX_IPS}",
+            {"limit": VNET_MAX_IPS},
+        )
+
+
+@rule(
+    id="NET-SIZE-012",
+    severity=ERROR,
+    title="API server subnet is at least /28",
+    fix="give the API server subnet a /28 or larger, e.g. {example}, or omit its prefix",
+    docs=LEARN + "api-server-vnet-integration",
+)
+def api_server_subnet_large_enough(intent, plan):
+    """What: with API server VNet integration the API server subnet is delegated to
+    `Microsoft.ContainerService/managedClusters`, holds nothing else (clusters of one VNet may
+    share it), and must be /28 or larger: AKS uses at least 9 of its addresses.
+
+    Why: smaller subnets are refused. Also reported here: an API server subnet aksnet could not
+    place in the VNet address space.
+    """
+    if not intent.features.api_server_vnet_integration:
+        return
+    if "apiServer" in plan.unallocated:
+        v = unplaced(plan, "apiServer", 9, API_SERVER_MIN_PREFIX, "addresses")
+        yield Violation(v.path, v.message, {"example": "a /28 in a wider address space"})
+    subnet = plan.network.api_server_subnet
+    if subnet and subnet.prefix_given and subnet.prefix:
+        network = ipam.net(subnet.prefix)
+        if network.version == 4 and network.prefixlen > API_SERVER_MIN_PREFIX:
+            yield Violation(
+                "network.apiServerSubnet.prefix",
+                f"API server subnet {network} is smaller than /28 "
+                f"({max(ipam.usable(network.prefixlen), 0)} usable addresses)",
+                {"example": str(network.supernet(new_prefix=API_SERVER_MIN_PREFIX))},
+            )
+
+
+@rule(
+    id="NET-SIZE-013",
+    severity=WARNING,
+    title="dockerBridgeCidr is ignored and not rendered",
+    fix="remove network.dockerBridgeCidr",
+    docs="https://github.com/Azure/AKS/issues/3534",
+)
+def docker_bridge_cidr_absent(intent, plan):
+    """What: `dockerBridgeCidr` has been ignored since AKS moved to containerd (Kubernetes 1.19),
+    and API 2023-04-01 removed it; azurerm deprecated `docker_bridge_cidr`. aksnet accepts the key
+    only to say so and never renders it.
+
+    Why: a value that looks configured but does nothing misleads reviewers.
+    """
+    if intent.network.docker_bridge_cidr:
+        yield Violation(
+            "network.dockerBridgeCidr",
+            f"dockerBridgeCidr "
+            f"{intent.network.docker_bridge_cidr} is "
+            f"ignored by AKS and not rendered",
+        )
+
+
+RULES = (
+    subnet_prefix_in_azure_range,
+    surge_fits_when_omitted,
+    node_subnet_holds_nodes,
+    node_subnet_holds_nodes_and_pods,
+    overlay_pod_cidr_holds_nodes,
+    kubenet_pod_cidr_holds_nodes,
+    dynamic_pod_subnet_holds_nodes,
+    static_pod_subnet_holds_blocks,
+    static_pod_subnet_within_ceiling,
+    vnet_ip_limit_respected,
+    entry(
+        id="NET-SIZE-011",
+        severity=ERROR,
+        title="An overlay pod CIDR only grows to a superset",
+        kind="live",
+        docs=LEARN + "azure-cni-overlay-pod-expand",
+        reason="expanding needs the existing cluster's pod CIDR: `plan --live` and `apply` compare "
+        "it with the intent (grow to a contiguous superset only; no shrink, no second "
+        "block, no IPv6 expansion, no Windows nodes)",
+        fix="grow the pod CIDR to a contiguous superset of the current one, e.g. /16 -> /15",
+    ),
+    api_server_subnet_large_enough,
+    docker_bridge_cidr_absent,
+)
