@@ -39,13 +39,15 @@ def _address(value: str) -> str:
 def _no_float(value: object) -> object:
     # YAML reads kubernetesVersion: 1.30 as the float 1.3: refuse it rather than guess.
     if isinstance(value, float):
-        raise ValueError(f"write the version in quotes (\"{value}\"): YAML reads it as a number")
+        raise ValueError(f'write the version in quotes ("{value}"): YAML reads it as a number')
     return value
 
 
 Cidr = Annotated[str, AfterValidator(_network)]
 IpAddress = Annotated[str, AfterValidator(_address)]
-ResourceId = Annotated[str, Field(pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/.+")]
+ResourceId = Annotated[
+    str, Field(pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/.+")
+]
 K8sVersion = Annotated[str, BeforeValidator(_no_float), Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
 Surge = Annotated[int | str, Field(union_mode="left_to_right")]
 
@@ -208,7 +210,9 @@ class Network(_Base):
     api_server_subnet: SubnetSpec = Field(
         SubnetSpec(), description="used when features.apiServerVnetIntegration is true"
     )
-    pod_cidr: Cidr | None = Field(None, description="overlay, kubenet, byo-cni; default 10.244.0.0/16")
+    pod_cidr: Cidr | None = Field(
+        None, description="overlay, kubenet, byo-cni; default 10.244.0.0/16"
+    )
     service_cidr: Cidr | None = Field(None, description="default 10.0.0.0/16")
     dns_service_ip: IpAddress | None = Field(None, description="default: the 10th address")
     ip_families: list[IpFamily] = Field(default_factory=lambda: [IpFamily.IPV4])

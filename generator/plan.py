@@ -72,7 +72,9 @@ class Resource:
         if self.identity:
             out["identity"] = {"type": self.identity.type}
             if self.identity.user_assigned:
-                out["identity"]["userAssignedIdentities"] = {r: {} for r in self.identity.user_assigned}
+                out["identity"]["userAssignedIdentities"] = {
+                    r: {} for r in self.identity.user_assigned
+                }
         if self.properties or self.type != "Microsoft.Resources/resourceGroups":
             out["properties"] = self.properties
         return out

@@ -23,8 +23,16 @@ def _size(cidr: str | None) -> str:
 
 def address_rows(plan: Plan) -> list[tuple[str, ...]]:
     net = plan.network
-    rows = [("VNet " + net.vnet.name, ", ".join(net.vnet.address_space) or "(existing)",
-             "-", "-", "-", "existing" if net.vnet.existing else "")]
+    rows = [
+        (
+            "VNet " + net.vnet.name,
+            ", ".join(net.vnet.address_space) or "(existing)",
+            "-",
+            "-",
+            "-",
+            "existing" if net.vnet.existing else "",
+        )
+    ]
     for s in net.subnets:
         usable = f"{s.usable_ips:,}" if s.usable_ips is not None else "?"
         need = f"{s.required_ips:,}"
@@ -34,14 +42,25 @@ def address_rows(plan: Plan) -> list[tuple[str, ...]]:
         prefix = s.prefix or ("(existing)" if s.existing else "NO ROOM")
         if s.ipv6_prefix:
             prefix += f" + {s.ipv6_prefix}"
-        rows.append((f"{s.role} subnet {s.name}", prefix, usable, need,
-                     _fill(s.required_ips, s.usable_ips), note))
+        rows.append(
+            (
+                f"{s.role} subnet {s.name}",
+                prefix,
+                usable,
+                need,
+                _fill(s.required_ips, s.usable_ips),
+                note,
+            )
+        )
     peak = plan.total_peak_nodes
-    for label, cidrs in (("pod CIDR", net.pod_cidrs or (net.pod_cidr,)),
-                         ("service CIDR", net.service_cidrs or (net.service_cidr,))):
+    for label, cidrs in (
+        ("pod CIDR", net.pod_cidrs or (net.pod_cidr,)),
+        ("service CIDR", net.service_cidrs or (net.service_cidr,)),
+    ):
         for cidr in cidrs:
-            if not cidr or (label == "pod CIDR" and net.model not in ("overlay", "kubenet",
-                                                                       "byo-cni")):
+            if not cidr or (
+                label == "pod CIDR" and net.model not in ("overlay", "kubenet", "byo-cni")
+            ):
                 continue
             need, fill = "-", "-"
             plen = ipaddress.ip_network(cidr).prefixlen
@@ -60,9 +79,11 @@ def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None) ->
     net = plan.network
     console.print(f"[bold]{plan.name}[/] in {plan.location} (resource group {plan.resource_group})")
     policy = f", policy {net.policy}" if net.policy != "none" else ""
-    console.print(f"model [bold]{net.model}[/] (plugin {net.plugin}"
-                  f"{' / ' + net.plugin_mode if net.plugin_mode else ''}, "
-                  f"data plane {net.dataplane}{policy}), outbound {net.outbound.type}")
+    console.print(
+        f"model [bold]{net.model}[/] (plugin {net.plugin}"
+        f"{' / ' + net.plugin_mode if net.plugin_mode else ''}, "
+        f"data plane {net.dataplane}{policy}), outbound {net.outbound.type}"
+    )
     for reason in net.model_reasons:
         console.print(f"  - {reason}")
     table = Table(title="Address plan", title_justify="left")
@@ -79,8 +100,10 @@ def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None) ->
         pools.add_row(p.name, p.mode, p.os, nodes, str(p.surge_nodes), str(p.max_pods))
     console.print(pools)
     cap = plan.capacity
-    console.print(f"capacity: up to [bold]{cap.max_nodes:,}[/] nodes x {cap.max_pods_per_node} pods"
-                  f" = {cap.max_pods:,} pods, limited by {cap.limited_by}")
+    console.print(
+        f"capacity: up to [bold]{cap.max_nodes:,}[/] nodes x {cap.max_pods_per_node} pods"
+        f" = {cap.max_pods:,} pods, limited by {cap.limited_by}"
+    )
     _resources(console, plan, changes)
 
 

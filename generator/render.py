@@ -106,7 +106,9 @@ def is_ours(path: Path) -> bool:
 
 
 def conflicts(folder: Path, files: dict[str, str]) -> list[Path]:
-    return [folder / name for name in files if (folder / name).exists() and not is_ours(folder / name)]
+    return [
+        folder / name for name in files if (folder / name).exists() and not is_ours(folder / name)
+    ]
 
 
 def write_all(outputs: dict[Path, dict[str, str]], force: bool = False) -> list[Path]:
@@ -114,8 +116,10 @@ def write_all(outputs: dict[Path, dict[str, str]], force: bool = False) -> list[
     foreign = [p for folder, files in outputs.items() for p in conflicts(folder, files)]
     if foreign and not force:
         shown = ", ".join(str(p) for p in foreign[:5])
-        raise OutputConflict(f"not overwriting files aksnet did not write: {shown} "
-                             "(use --force to overwrite them)", tuple(map(str, foreign)))
+        raise OutputConflict(
+            f"not overwriting files aksnet did not write: {shown} (use --force to overwrite them)",
+            tuple(map(str, foreign)),
+        )
     written: list[Path] = []
     for folder, files in outputs.items():
         written += _write_folder(folder, files)
@@ -146,5 +150,10 @@ def _remove_stale(folder: Path, files: dict[str, str]) -> None:
     # Files we wrote earlier that this plan no longer produces (e.g. a model change) would deploy
     # resources the plan no longer has: remove them, but only ours.
     for path in folder.iterdir():
-        if path.is_file() and path.name not in files and not path.name.startswith(".") and is_ours(path):
+        if (
+            path.is_file()
+            and path.name not in files
+            and not path.name.startswith(".")
+            and is_ours(path)
+        ):
             path.unlink()

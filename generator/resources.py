@@ -48,13 +48,15 @@ def dns_prefix(name: str) -> str:
 
 
 def _res(rtype: str, name: str, rg: str | None, symbol: str, **kw: Any) -> Resource:
-    return Resource(type=rtype, name=name, api_version=BY_TYPE[rtype], resource_group=rg,
-                    symbol=symbol, **kw)
+    return Resource(
+        type=rtype, name=name, api_version=BY_TYPE[rtype], resource_group=rg, symbol=symbol, **kw
+    )
 
 
 def build_resources(plan: Plan) -> tuple[Resource, ...]:
-    rg = _res(RG, plan.resource_group, None, "resourceGroup", location=plan.location,
-              tags=plan.tags)
+    rg = _res(
+        RG, plan.resource_group, None, "resourceGroup", location=plan.location, tags=plan.tags
+    )
     out: list[Resource] = [rg]
     network = _network(plan, rg) if plan.network.vnet.name != MANAGED_VNET else []
     out += network
@@ -62,8 +64,10 @@ def build_resources(plan: Plan) -> tuple[Resource, ...]:
     if identity:
         out.append(identity)
     cluster_ref = f"{CLUSTER}/{plan.name}"
-    principal = Ref(identity.ref if identity else cluster_ref,
-                    "principalId" if identity else "identity.principalId")
+    principal = Ref(
+        identity.ref if identity else cluster_ref,
+        "principalId" if identity else "identity.principalId",
+    )
     scopes = [r for r in network if r.type in (SUBNET, ROUTE_TABLE)]
     role = _role_definition(plan, rg) if scopes else None
     assignments = [_assignment(plan, s, role, principal) for s in scopes]
@@ -85,12 +89,20 @@ def _network(plan: Plan, rg: Resource) -> list[Resource]:
     net, out = plan.network, []
     vnet = net.vnet
     if vnet.existing:
-        vnet_res = _res(VNET, vnet.name, vnet.resource_group, "vnet", existing=True,
-                        existing_id=vnet.id)
+        vnet_res = _res(
+            VNET, vnet.name, vnet.resource_group, "vnet", existing=True, existing_id=vnet.id
+        )
     else:
-        vnet_res = _res(VNET, vnet.name, vnet.resource_group, "vnet", location=plan.location,
-                        tags=plan.tags, depends_on=(rg.ref,),
-                        properties={"addressSpace": {"addressPrefixes": list(vnet.address_space)}})
+        vnet_res = _res(
+            VNET,
+            vnet.name,
+            vnet.resource_group,
+            "vnet",
+            location=plan.location,
+            tags=plan.tags,
+            depends_on=(rg.ref,),
+            properties={"addressSpace": {"addressPrefixes": list(vnet.address_space)}},
+        )
     out.append(vnet_res)
     rt = _route_table(plan, rg, out)
     nat = _nat_gateway(plan, rg, out)
@@ -103,22 +115,43 @@ def _route_table(plan: Plan, rg: Resource, out: list[Resource]) -> Resource | No
     net = plan.network
     if net.route_table_id:
         parts = net.route_table_id.split("/")
-        rt = _res(ROUTE_TABLE, parts[-1], parts[4], "routeTable", existing=True,
-                  existing_id=net.route_table_id)
+        rt = _res(
+            ROUTE_TABLE,
+            parts[-1],
+            parts[4],
+            "routeTable",
+            existing=True,
+            existing_id=net.route_table_id,
+        )
         out.append(rt)
         return rt
     if not net.route_table_name:
         return None
-    rt = _res(ROUTE_TABLE, net.route_table_name, plan.resource_group, "routeTable",
-              location=plan.location, tags=plan.tags, depends_on=(rg.ref,),
-              properties={"disableBgpRoutePropagation": False})
+    rt = _res(
+        ROUTE_TABLE,
+        net.route_table_name,
+        plan.resource_group,
+        "routeTable",
+        location=plan.location,
+        tags=plan.tags,
+        depends_on=(rg.ref,),
+        properties={"disableBgpRoutePropagation": False},
+    )
     out.append(rt)
     if net.outbound.type == "userDefinedRouting":
         route = {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance"}
         if net.outbound.next_hop_ip:
             route["nextHopIpAddress"] = net.outbound.next_hop_ip
-        out.append(_res(ROUTE, f"{rt.name}/default-egress", plan.resource_group, "defaultRoute",
-                        depends_on=(rt.ref,), properties=route))
+        out.append(
+            _res(
+                ROUTE,
+                f"{rt.name}/default-egress",
+                plan.resource_group,
+                "defaultRoute",
+                depends_on=(rt.ref,),
+                properties=route,
+            )
+        )
     return rt
 
 
@@ -127,27 +160,50 @@ def _nat_gateway(plan: Plan, rg: Resource, out: list[Resource]) -> Resource | No
     if not net.nat_gateway_name:
         return None
     sku = net.outbound.nat_gateway_sku
-    pip = _res(PUBLIC_IP, f"pip-{net.nat_gateway_name}", plan.resource_group, "natGatewayIp",
-               location=plan.location, tags=plan.tags, depends_on=(rg.ref,),
-               sku={"name": sku, "tier": "Regional"},
-               properties={"publicIPAllocationMethod": "Static", "publicIPAddressVersion": "IPv4"})
-    nat = _res(NAT_GATEWAY, net.nat_gateway_name, plan.resource_group, "natGateway",
-               location=plan.location, tags=plan.tags, depends_on=(rg.ref, pip.ref),
-               sku={"name": sku},
-               properties={"idleTimeoutInMinutes": net.outbound.idle_timeout_minutes,
-                           "publicIpAddresses": [{"id": Ref(pip.ref)}]})
+    pip = _res(
+        PUBLIC_IP,
+        f"pip-{net.nat_gateway_name}",
+        plan.resource_group,
+        "natGatewayIp",
+        location=plan.location,
+        tags=plan.tags,
+        depends_on=(rg.ref,),
+        sku={"name": sku, "tier": "Regional"},
+        properties={"publicIPAllocationMethod": "Static", "publicIPAddressVersion": "IPv4"},
+    )
+    nat = _res(
+        NAT_GATEWAY,
+        net.nat_gateway_name,
+        plan.resource_group,
+        "natGateway",
+        location=plan.location,
+        tags=plan.tags,
+        depends_on=(rg.ref, pip.ref),
+        sku={"name": sku},
+        properties={
+            "idleTimeoutInMinutes": net.outbound.idle_timeout_minutes,
+            "publicIpAddresses": [{"id": Ref(pip.ref)}],
+        },
+    )
     out += [pip, nat]
     return nat
 
 
-def _subnet(plan: Plan, subnet: SubnetPlan, vnet: Resource, rt: Resource | None,
-            nat: Resource | None) -> Resource:
+def _subnet(
+    plan: Plan, subnet: SubnetPlan, vnet: Resource, rt: Resource | None, nat: Resource | None
+) -> Resource:
     name = f"{vnet.name}/{subnet.name}"
     symbol = f"{subnet.role}Subnet"
     if subnet.existing:
         parts = subnet.id.split("/")
-        return _res(SUBNET, f"{parts[-3]}/{parts[-1]}", parts[4], symbol, existing=True,
-                    existing_id=subnet.id)
+        return _res(
+            SUBNET,
+            f"{parts[-3]}/{parts[-1]}",
+            parts[4],
+            symbol,
+            existing=True,
+            existing_id=subnet.id,
+        )
     props: dict[str, Any] = {}
     if subnet.ipv6_prefix:
         props["addressPrefixes"] = [subnet.prefix, subnet.ipv6_prefix]
@@ -166,8 +222,7 @@ def _subnet(plan: Plan, subnet: SubnetPlan, vnet: Resource, rt: Resource | None,
     if nat and subnet.role in ("node", "pod"):
         props["natGateway"] = {"id": Ref(nat.ref)}
         deps.append(nat.ref)
-    return _res(SUBNET, name, vnet.resource_group, symbol, properties=props,
-                depends_on=tuple(deps))
+    return _res(SUBNET, name, vnet.resource_group, symbol, properties=props, depends_on=tuple(deps))
 
 
 # --- identity and roles -------------------------------------------------------------------------
@@ -180,26 +235,47 @@ def _identity(plan: Plan, rg: Resource) -> Resource | None:
     if ident.id:
         parts = ident.id.split("/")
         return _res(UAMI, parts[-1], parts[4], "identity", existing=True, existing_id=ident.id)
-    return _res(UAMI, ident.name, plan.resource_group, "identity", location=plan.location,
-                tags=plan.tags, depends_on=(rg.ref,), properties={})
+    return _res(
+        UAMI,
+        ident.name,
+        plan.resource_group,
+        "identity",
+        location=plan.location,
+        tags=plan.tags,
+        depends_on=(rg.ref,),
+        properties={},
+    )
 
 
 def _assignment(plan: Plan, scope: Resource, role: Resource, principal: Ref) -> Resource:
     name = stable_guid("aksnet", plan.resource_group, plan.name, scope.ref, role.name)
     deps = (scope.ref, role.ref, principal.ref)
     return _res(
-        ROLE_ASSIGNMENT, name, scope.resource_group, f"{scope.symbol}Role",
-        scope=Ref(scope.ref), depends_on=tuple(dict.fromkeys(deps)),
-        properties={"roleDefinitionId": Ref(role.ref), "principalId": principal,
-                    "principalType": "ServicePrincipal"},
+        ROLE_ASSIGNMENT,
+        name,
+        scope.resource_group,
+        f"{scope.symbol}Role",
+        scope=Ref(scope.ref),
+        depends_on=tuple(dict.fromkeys(deps)),
+        properties={
+            "roleDefinitionId": Ref(role.ref),
+            "principalId": principal,
+            "principalType": "ServicePrincipal",
+        },
     )
 
 
 def _role_definition(plan: Plan, rg: Resource) -> Resource:
     if plan.identity.subnet_role == "network-contributor":
-        return _res(ROLE_DEFINITION, NETWORK_CONTRIBUTOR, None, "networkContributor",
-                    existing=True, existing_id="/subscriptions/{subscriptionId}/providers/"
-                    f"Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}")
+        return _res(
+            ROLE_DEFINITION,
+            NETWORK_CONTRIBUTOR,
+            None,
+            "networkContributor",
+            existing=True,
+            existing_id="/subscriptions/{subscriptionId}/providers/"
+            f"Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}",
+        )
     vnet = plan.network.vnet
     net_rg = vnet.resource_group
     assignable: Any = Ref(rg.ref)
@@ -210,12 +286,15 @@ def _role_definition(plan: Plan, rg: Resource) -> Resource:
         assignable = f"/subscriptions/{{subscriptionId}}/resourceGroups/{net_rg}"
     name = stable_guid("aksnet-role", plan.resource_group, plan.name)
     return _res(
-        ROLE_DEFINITION, name, net_rg, "subnetRole",
+        ROLE_DEFINITION,
+        name,
+        net_rg,
+        "subnetRole",
         depends_on=(rg.ref,),
         properties={
             "roleName": f"aksnet network join ({plan.resource_group}/{plan.name})",
             "description": "Least privilege for the AKS cluster identity on its subnets "
-                           "(written by aksnet)",
+            "(written by aksnet)",
             "type": "CustomRole",
             "permissions": [{"actions": list(plan.identity.role_actions), "notActions": []}],
             "assignableScopes": [assignable],
@@ -241,12 +320,26 @@ def _cluster(plan: Plan, identity: Resource | None, deps: list[str], res: list[R
         props["nodeProvisioningProfile"] = {"mode": "Auto"}
     if "apiServerSubnet" in by_symbol:
         props["apiServerAccessProfile"] = {
-            "enableVnetIntegration": True, "subnetId": Ref(by_symbol["apiServerSubnet"].ref)}
-    ident = (ManagedIdentity("UserAssigned", (Ref(identity.ref),)) if identity
-             else ManagedIdentity("SystemAssigned"))
-    return _res(CLUSTER, plan.name, plan.resource_group, "cluster", location=plan.location,
-                tags=plan.tags, sku={"name": "Base", "tier": plan.tier}, identity=ident,
-                depends_on=tuple(dict.fromkeys(deps)), properties=props)
+            "enableVnetIntegration": True,
+            "subnetId": Ref(by_symbol["apiServerSubnet"].ref),
+        }
+    ident = (
+        ManagedIdentity("UserAssigned", (Ref(identity.ref),))
+        if identity
+        else ManagedIdentity("SystemAssigned")
+    )
+    return _res(
+        CLUSTER,
+        plan.name,
+        plan.resource_group,
+        "cluster",
+        location=plan.location,
+        tags=plan.tags,
+        sku={"name": "Base", "tier": plan.tier},
+        identity=ident,
+        depends_on=tuple(dict.fromkeys(deps)),
+        properties=props,
+    )
 
 
 def _pool(plan: Plan, pool: PoolPlan, by_symbol: dict[str, Resource]) -> dict[str, Any]:

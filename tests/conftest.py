@@ -30,8 +30,12 @@ BASE = {
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/* from the current output")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/* from the current output",
+    )
 
 
 @pytest.fixture
@@ -76,5 +80,6 @@ def severities_of(data: dict, prefix: str = "NET-") -> set[tuple[str, str, str]]
     from generator.validate import check
 
     intent, plan = plan_of(data)
-    return {(f.rule, f.path, str(f.severity)) for f in check(intent, plan)
-            if f.rule.startswith(prefix)}
+    return {
+        (f.rule, f.path, str(f.severity)) for f in check(intent, plan) if f.rule.startswith(prefix)
+    }

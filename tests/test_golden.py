@@ -55,11 +55,17 @@ def test_golden(sample: Path, update_golden: bool):
             (folder / name).write_text(text, encoding="utf-8")
         return
     assert folder.is_dir(), f"no golden case for {sample.name}: run pytest --update-golden"
-    stored = {str(p.relative_to(folder)): p.read_text(encoding="utf-8")
-              for p in folder.rglob("*") if p.is_file()}
+    stored = {
+        str(p.relative_to(folder)): p.read_text(encoding="utf-8")
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
     assert sorted(stored) == sorted(produced), "golden file set differs (pytest --update-golden)"
     for name, text in produced.items():
         if stored[name] != text:
-            diff = "".join(difflib.unified_diff(stored[name].splitlines(True),
-                                                text.splitlines(True), f"golden/{name}", name))
+            diff = "".join(
+                difflib.unified_diff(
+                    stored[name].splitlines(True), text.splitlines(True), f"golden/{name}", name
+                )
+            )
             pytest.fail(f"{name} differs from its golden file:\n{diff}")

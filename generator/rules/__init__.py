@@ -25,8 +25,24 @@ from generator.rules import (
 )
 from generator.rules.core import Rule
 
-_AREAS = (plugin, ranges, services, sizing, pods, scale, policy, subnets, identity, routes, egress,
-          nsg, dualstack, virtualnodes, migration, mapping)
+_AREAS = (
+    plugin,
+    ranges,
+    services,
+    sizing,
+    pods,
+    scale,
+    policy,
+    subnets,
+    identity,
+    routes,
+    egress,
+    nsg,
+    dualstack,
+    virtualnodes,
+    migration,
+    mapping,
+)
 
 
 def _sort_key(rule: Rule) -> tuple[str, int]:

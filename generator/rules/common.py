@@ -12,8 +12,11 @@ from generator.intent import Intent
 from generator.plan import Plan
 
 LEARN = "https://learn.microsoft.com/azure/aks/"
-SUBNET_PATHS = {"node": "network.nodeSubnet", "pod": "network.podSubnet",
-                "apiServer": "network.apiServerSubnet"}
+SUBNET_PATHS = {
+    "node": "network.nodeSubnet",
+    "pod": "network.podSubnet",
+    "apiServer": "network.apiServerSubnet",
+}
 POD_CIDR_MODELS = ("overlay", "kubenet", "byo-cni")
 
 
@@ -33,10 +36,15 @@ def subnet_ranges(plan: Plan) -> Iterator[Range]:
     for subnet in plan.network.subnets:
         base = SUBNET_PATHS[subnet.role]
         if subnet.prefix:
-            yield Range(f"{base}.prefix", f"{subnet.role} subnet {subnet.name}", ipam.net(subnet.prefix))
+            yield Range(
+                f"{base}.prefix", f"{subnet.role} subnet {subnet.name}", ipam.net(subnet.prefix)
+            )
         if subnet.ipv6_prefix:
-            yield Range(f"{base}.prefix", f"{subnet.role} subnet {subnet.name}",
-                        ipam.net(subnet.ipv6_prefix))
+            yield Range(
+                f"{base}.prefix",
+                f"{subnet.role} subnet {subnet.name}",
+                ipam.net(subnet.ipv6_prefix),
+            )
 
 
 def pod_ranges(plan: Plan) -> Iterator[Range]:

@@ -82,7 +82,9 @@ class Rule:
             return self.fix
 
 
-def rule(*, id: str, severity: Severity, title: str, fix: str, docs: str) -> Callable[[Check], Rule]:
+def rule(
+    *, id: str, severity: Severity, title: str, fix: str, docs: str
+) -> Callable[[Check], Rule]:
     """Turn a check function into a Rule; its docstring is the long explanation."""
 
     def wrap(fn: Check) -> Rule:
@@ -105,8 +107,14 @@ def entry(
     """A catalog entry that is not an offline check (live, render or doc), with why."""
     assert kind in {"live", "render", "doc"}, kind
     return Rule(
-        id=id, severity=severity, title=title, fix=fix, docs=docs, explanation=reason,
-        kind=kind, reason=reason,
+        id=id,
+        severity=severity,
+        title=title,
+        fix=fix,
+        docs=docs,
+        explanation=reason,
+        kind=kind,
+        reason=reason,
     )
 
 

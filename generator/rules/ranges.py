@@ -36,8 +36,11 @@ def ranges_avoid_aks_reserved(intent, plan):
         hit = ipam.first_overlap(r.network, RESERVED)
         if hit:
             example = "10.0.0.0/16" if "service" in r.label else "10.224.0.0/12"
-            yield Violation(r.path, f"{r.label} {r.network} overlaps a range AKS reserves ({hit})",
-                            {"reserved": ", ".join(ipam.AKS_RESERVED), "example": example})
+            yield Violation(
+                r.path,
+                f"{r.label} {r.network} overlaps a range AKS reserves ({hit})",
+                {"reserved": ", ".join(ipam.AKS_RESERVED), "example": example},
+            )
 
 
 @rule(
@@ -59,8 +62,9 @@ def ranges_avoid_azure_refused(intent, plan):
     for r in [*vnet_ranges(plan), *subnet_ranges(plan)]:
         hit = ipam.first_overlap(r.network, REFUSED)
         if hit:
-            yield Violation(r.path, f"{r.label} {r.network} includes {hit}, which Azure refuses",
-                            details)
+            yield Violation(
+                r.path, f"{r.label} {r.network} includes {hit}, which Azure refuses", details
+            )
     for r in service_ranges(plan):
         if r.network.is_multicast or r.network.is_global:
             kind = "multicast" if r.network.is_multicast else "public"
@@ -88,13 +92,19 @@ def pod_cidr_clear_of_vnet(intent, plan):
     for pod in pod_ranges(plan):
         hit = next((s for s in subnets if ipam.overlaps(pod.network, s.network)), None)
         if hit:
-            yield Violation(pod.path, f"pod CIDR {pod.network} overlaps {hit.label} "
-                                      f"{hit.network}", details)
+            yield Violation(
+                pod.path, f"pod CIDR {pod.network} overlaps {hit.label} {hit.network}", details
+            )
             continue
         space = next((s for s in spaces if ipam.overlaps(pod.network, s.network)), None)
         if space:
-            yield Violation(pod.path, f"pod CIDR {pod.network} overlaps the VNet address space "
-                                      f"{space.network} (no subnet yet)", details, WARNING)
+            yield Violation(
+                pod.path,
+                f"pod CIDR {pod.network} overlaps the VNet address space "
+                f"{space.network} (no subnet yet)",
+                details,
+                WARNING,
+            )
 
 
 @rule(
@@ -113,8 +123,9 @@ def pod_and_service_cidrs_disjoint(intent, plan):
     for pod in pod_ranges(plan):
         for svc in services:
             if ipam.overlaps(pod.network, svc.network):
-                yield Violation(pod.path, f"pod CIDR {pod.network} overlaps service CIDR "
-                                          f"{svc.network}")
+                yield Violation(
+                    pod.path, f"pod CIDR {pod.network} overlaps service CIDR {svc.network}"
+                )
 
 
 @rule(
@@ -135,8 +146,9 @@ def pod_cidr_clear_of_connected(intent, plan):
     for pod in pod_ranges(plan):
         for other in connected:
             if ipam.overlaps(pod.network, other.network):
-                yield Violation(pod.path, f"pod CIDR {pod.network} overlaps connected network "
-                                          f"{other.network}")
+                yield Violation(
+                    pod.path, f"pod CIDR {pod.network} overlaps connected network {other.network}"
+                )
 
 
 @rule(
@@ -159,13 +171,18 @@ def service_cidr_clear_of_vnet(intent, plan):
     for svc in service_ranges(plan):
         hit = next((s for s in subnets if ipam.overlaps(svc.network, s.network)), None)
         if hit:
-            yield Violation(svc.path, f"service CIDR {svc.network} overlaps {hit.label} "
-                                      f"{hit.network}", details)
+            yield Violation(
+                svc.path, f"service CIDR {svc.network} overlaps {hit.label} {hit.network}", details
+            )
             continue
         space = next((s for s in spaces if ipam.overlaps(svc.network, s.network)), None)
         if space:
-            yield Violation(svc.path, f"service CIDR {svc.network} lies in the VNet address "
-                                      f"space {space.network}", details, WARNING)
+            yield Violation(
+                svc.path,
+                f"service CIDR {svc.network} lies in the VNet address space {space.network}",
+                details,
+                WARNING,
+            )
 
 
 @rule(
@@ -185,8 +202,10 @@ def service_cidr_clear_of_connected(intent, plan):
     for svc in service_ranges(plan):
         for other in connected:
             if ipam.overlaps(svc.network, other.network):
-                yield Violation(svc.path, f"service CIDR {svc.network} overlaps connected "
-                                          f"network {other.network}")
+                yield Violation(
+                    svc.path,
+                    f"service CIDR {svc.network} overlaps connected network {other.network}",
+                )
 
 
 @rule(
@@ -204,7 +223,9 @@ def pod_cidr_is_private(intent, plan):
     """
     for pod in pod_ranges(plan):
         if pod.network.version == 4 and not ipam.is_private(pod.network):
-            yield Violation(pod.path, f"pod CIDR {pod.network} is not an RFC 1918 or RFC 6598 range")
+            yield Violation(
+                pod.path, f"pod CIDR {pod.network} is not an RFC 1918 or RFC 6598 range"
+            )
 
 
 @rule(
@@ -224,8 +245,9 @@ def vnet_clear_of_connected(intent, plan):
     for r in [*vnet_ranges(plan), *subnet_ranges(plan)]:
         for other in connected:
             if ipam.overlaps(r.network, other.network):
-                yield Violation(r.path, f"{r.label} {r.network} overlaps connected network "
-                                        f"{other.network}")
+                yield Violation(
+                    r.path, f"{r.label} {r.network} overlaps connected network {other.network}"
+                )
 
 
 @rule(
@@ -242,17 +264,23 @@ def subnets_share_one_vnet(intent, plan):
     """
     net = intent.network
     vnet_id = (net.vnet.id or "").lower()
-    paths = {"network.nodeSubnet.id": net.node_subnet.id, "network.podSubnet.id": net.pod_subnet.id,
-             "network.apiServerSubnet.id": net.api_server_subnet.id}
+    paths = {
+        "network.nodeSubnet.id": net.node_subnet.id,
+        "network.podSubnet.id": net.pod_subnet.id,
+        "network.apiServerSubnet.id": net.api_server_subnet.id,
+    }
     seen: str = vnet_id
     for path, subnet_id in paths.items():
         if not subnet_id:
             continue
         parent = subnet_id.lower().rsplit("/subnets/", 1)[0]
         if seen and parent != seen:
-            yield Violation(path, f"subnet {subnet_id.rsplit('/', 1)[-1]} belongs to "
-                                  f"{parent.rsplit('/', 1)[-1]}, not to {seen.rsplit('/', 1)[-1]}",
-                            {"vnet": seen.rsplit("/", 1)[-1]})
+            yield Violation(
+                path,
+                f"subnet {subnet_id.rsplit('/', 1)[-1]} belongs to "
+                f"{parent.rsplit('/', 1)[-1]}, not to {seen.rsplit('/', 1)[-1]}",
+                {"vnet": seen.rsplit("/", 1)[-1]},
+            )
         seen = seen or parent
 
 
@@ -268,10 +296,13 @@ RULES = (
     vnet_clear_of_connected,
     subnets_share_one_vnet,
     entry(
-        id="NET-RANGE-011", severity=ERROR, title="A bring-your-own VNet is in the cluster's region",
-        kind="live", docs=LEARN + "concepts-network-legacy-cni",
+        id="NET-RANGE-011",
+        severity=ERROR,
+        title="A bring-your-own VNet is in the cluster's region",
+        kind="live",
+        docs=LEARN + "concepts-network-legacy-cni",
         reason="the region and subscription of an existing VNet are known only from Azure: "
-               "checked by `plan --live` and `apply` (they read the VNet)",
+        "checked by `plan --live` and `apply` (they read the VNet)",
         fix="use a VNet in the cluster's region and subscription",
     ),
 )

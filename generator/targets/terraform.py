@@ -40,11 +40,19 @@ TF_TYPES = {
     arm.CLUSTER: "azurerm_kubernetes_cluster",
 }
 # Plan Ref attributes -> azurerm attributes.
-ATTRIBUTES = {"principalId": "principal_id", "clientId": "client_id",
-              "identity.principalId": "identity[0].principal_id"}
+ATTRIBUTES = {
+    "principalId": "principal_id",
+    "clientId": "client_id",
+    "identity.principalId": "identity[0].principal_id",
+}
 # networkProfile keys the user tunes -> fields of var.network.
-NETWORK_FIELDS = {"podCidr": "pod_cidr", "podCidrs": "pod_cidrs", "serviceCidr": "service_cidr",
-                  "serviceCidrs": "service_cidrs", "dnsServiceIP": "dns_service_ip"}
+NETWORK_FIELDS = {
+    "podCidr": "pod_cidr",
+    "podCidrs": "pod_cidrs",
+    "serviceCidr": "service_cidr",
+    "serviceCidrs": "service_cidrs",
+    "dnsServiceIP": "dns_service_ip",
+}
 _ADDRESS = re.compile(r"\b(?:data\.)?(?:azurerm|azapi)_[a-z_]+\.[a-z0-9_]+")
 
 
@@ -60,8 +68,15 @@ _ASSIGN = re.compile(r'^(\s*)([A-Za-z_][A-Za-z0-9_-]*|"(?:[^"\\]|\\.)*")\s*=(?![
 
 
 def quote(text: str) -> str:
-    out = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-           .replace("\r", "\\r").replace("\t", "\\t").replace("${", "$${").replace("%{", "%%{"))
+    out = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+        .replace("${", "$${")
+        .replace("%{", "%%{")
+    )
     return f'"{out}"'
 
 
@@ -84,8 +99,10 @@ def hcl(value: Any, indent: int = 0) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = "".join(f"{pad}  {k if _IDENT.match(k) else quote(k)} = {hcl(v, indent + 2)}\n"
-                        for k, v in value.items())
+        items = "".join(
+            f"{pad}  {k if _IDENT.match(k) else quote(k)} = {hcl(v, indent + 2)}\n"
+            for k, v in value.items()
+        )
         return f"{{\n{items}{pad}}}"
     raise TypeError(f"no HCL form for {type(value).__name__}")
 
@@ -125,24 +142,34 @@ FILTERS = {"hcl": hcl, "align": align}
 def constraints(plan: Plan, source: str = "") -> list[Finding]:
     net, out = plan.network, []
     if net.dataplane == "cilium" and net.plugin_mode != "overlay" and net.pod_subnet is None:
-        out.append(Finding(
-            rule="NET-MAP-002", severity=ERROR, path="network.dataplane", intent=source,
-            message=f"dataplane cilium on model {net.model}: azurerm documents that "
-                    "network_data_plane = \"cilium\" needs network_plugin_mode = \"overlay\" or a "
-                    "pod subnet, so this cluster cannot be rendered for Terraform",
-            fix="render with --target bicep or --target arm, or use model overlay or pod-subnet "
+        out.append(
+            Finding(
+                rule="NET-MAP-002",
+                severity=ERROR,
+                path="network.dataplane",
+                intent=source,
+                message=f"dataplane cilium on model {net.model}: azurerm documents that "
+                'network_data_plane = "cilium" needs network_plugin_mode = "overlay" or a '
+                "pod subnet, so this cluster cannot be rendered for Terraform",
+                fix="render with --target bicep or --target arm, or use model overlay or pod-subnet "
                 "with Cilium",
-            docs=AZURERM_DOCS,
-        ))
+                docs=AZURERM_DOCS,
+            )
+        )
     if net.outbound.type in PREVIEW_OUTBOUND:
-        out.append(Finding(
-            rule="NET-MAP-001", severity=ERROR, path="network.outbound.type", intent=source,
-            message=f"outbound type {net.outbound.type} exists only in preview API versions; "
-                    "azurerm does not accept it and the plan's stable API version lacks it",
-            fix="use loadBalancer, managedNATGateway, userAssignedNATGateway, "
+        out.append(
+            Finding(
+                rule="NET-MAP-001",
+                severity=ERROR,
+                path="network.outbound.type",
+                intent=source,
+                message=f"outbound type {net.outbound.type} exists only in preview API versions; "
+                "azurerm does not accept it and the plan's stable API version lacks it",
+                fix="use loadBalancer, managedNATGateway, userAssignedNATGateway, "
                 "userDefinedRouting or none",
-            docs="https://learn.microsoft.com/azure/aks/egress-outboundtype",
-        ))
+                docs="https://learn.microsoft.com/azure/aks/egress-outboundtype",
+            )
+        )
     return out
 
 
@@ -150,13 +177,21 @@ def azapi_reasons(plan: Plan) -> list[str]:
     """Why the cluster must be an azapi_resource (empty: azurerm can express all of it)."""
     reasons = []
     if plan.network.pod_allocation == "static-block":
-        reasons.append("podIPAllocationMode StaticBlock: azurerm 4.55 has no "
-                       "pod_ip_allocation_mode (NET-MAP-004)")
+        reasons.append(
+            "podIPAllocationMode StaticBlock: azurerm 4.55 has no "
+            "pod_ip_allocation_mode (NET-MAP-004)"
+        )
     if plan.features.get("nodeAutoProvisioning"):
         reasons.append("nodeProvisioningProfile: azurerm 4.55 has no node_provisioning_profile")
     default = next((p for p in plan.node_pools if p.mode == "System"), plan.node_pools[0])
-    types = sorted({p.vm_set_type for p in plan.node_pools if p.vm_set_type == "VirtualMachines"
-                    or (p is not default and p.vm_set_type != "VirtualMachineScaleSets")})
+    types = sorted(
+        {
+            p.vm_set_type
+            for p in plan.node_pools
+            if p.vm_set_type == "VirtualMachines"
+            or (p is not default and p.vm_set_type != "VirtualMachineScaleSets")
+        }
+    )
     if types:
         reasons.append(f"{', '.join(types)} pools: azurerm 4.55 node pools are scale sets")
     return reasons
@@ -179,8 +214,11 @@ class _Builder:
         self.by_ref = {r.ref: r for r in plan.resources}
         self.rg = plan.by_symbol("resourceGroup")
         self.reasons = azapi_reasons(plan)
-        subs = [r.existing_id.split("/")[2] for r in plan.resources
-                if r.existing and r.existing_id and SUBSCRIPTION not in r.existing_id]
+        subs = [
+            r.existing_id.split("/")[2]
+            for r in plan.resources
+            if r.existing and r.existing_id and SUBSCRIPTION not in r.existing_id
+        ]
         subs = list(dict.fromkeys(subs))
         names = [f"existing_{i}" for i in range(1, len(subs) + 1)] if subs[1:] else ["existing"]
         self.aliases = dict(zip(subs, names, strict=False))  # subscription -> provider alias
@@ -233,16 +271,27 @@ class _Builder:
 
     def placed(self, res: Resource, name: str | None = None, **values: Any) -> dict[str, Any]:
         """A created resource with a name, resource group, location and tags."""
-        return self.block(res, name=name or res.name, resource_group_name=self.rg_name(res),
-                          location=Expr(f"{self.address(self.rg)}.location"),
-                          tags=Expr("var.tags"), **values)
+        return self.block(
+            res,
+            name=name or res.name,
+            resource_group_name=self.rg_name(res),
+            location=Expr(f"{self.address(self.rg)}.location"),
+            tags=Expr("var.tags"),
+            **values,
+        )
 
     def existing(self, res: Resource) -> dict[str, Any]:
         parts = res.existing_id.split("/")
         extra = {"virtual_network_name": parts[-3]} if res.type == arm.SUBNET else {}
-        return self.block(res, type=TF_TYPES[res.type], id=res.existing_id,
-                          provider=Expr(f"azurerm.{self.aliases[parts[2]]}"), name=parts[-1],
-                          resource_group_name=parts[4], **extra)
+        return self.block(
+            res,
+            type=TF_TYPES[res.type],
+            id=res.existing_id,
+            provider=Expr(f"azurerm.{self.aliases[parts[2]]}"),
+            name=parts[-1],
+            resource_group_name=parts[4],
+            **extra,
+        )
 
     def associate(self, kind: str, of: Resource, into: list, **values: Any) -> None:
         address = f"{kind}.{snake(of.symbol)}"
@@ -259,8 +308,9 @@ class _Builder:
             "versions": {**VERSIONS, "azapi": VERSIONS["azapi"] if self.reasons else None},
             "aliases": [{"alias": a, "subscription_id": s} for s, a in self.aliases.items()],
             "client_config": self.client_config,
-            "resource_group": self.block(self.rg, name=self.rg.name,
-                                         location=Expr("var.location"), tags=Expr("var.tags")),
+            "resource_group": self.block(
+                self.rg, name=self.rg.name, location=Expr("var.location"), tags=Expr("var.tags")
+            ),
             "network": network,
             "identity": identity,
             "cluster": cluster,
@@ -269,16 +319,32 @@ class _Builder:
         }
 
     def network(self) -> dict[str, Any] | None:
-        handlers = {arm.VNET: self.vnet, arm.SUBNET: self.subnet, arm.ROUTE_TABLE: self.route_table,
-                    arm.ROUTE: self.route, arm.NAT_GATEWAY: self.nat_gateway,
-                    arm.PUBLIC_IP: self.public_ip}
+        handlers = {
+            arm.VNET: self.vnet,
+            arm.SUBNET: self.subnet,
+            arm.ROUTE_TABLE: self.route_table,
+            arm.ROUTE: self.route,
+            arm.NAT_GATEWAY: self.nat_gateway,
+            arm.PUBLIC_IP: self.public_ip,
+        }
         resources = [r for r in self.plan.resources if r.type in handlers]
         if not resources:
             return None  # a VNet that AKS manages
-        out: dict[str, list] = {k: [] for k in (
-            "data", "vnets", "route_tables", "routes", "public_ips", "nat_gateways",
-            "nat_ip_associations", "subnets", "route_table_associations",
-            "nat_gateway_associations")}
+        out: dict[str, list] = {
+            k: []
+            for k in (
+                "data",
+                "vnets",
+                "route_tables",
+                "routes",
+                "public_ips",
+                "nat_gateways",
+                "nat_ip_associations",
+                "subnets",
+                "route_table_associations",
+                "nat_gateway_associations",
+            )
+        }
         for res in resources:
             if res.existing:
                 out["data"].append(self.existing(res))
@@ -287,63 +353,113 @@ class _Builder:
         return out
 
     def vnet(self, res: Resource, out: dict) -> None:
-        out["vnets"].append(self.placed(
-            res, address_space=res.properties["addressSpace"]["addressPrefixes"]))
+        out["vnets"].append(
+            self.placed(res, address_space=res.properties["addressSpace"]["addressPrefixes"])
+        )
 
     def route_table(self, res: Resource, out: dict) -> None:
-        out["route_tables"].append(self.placed(
-            res, bgp_route_propagation_enabled=not res.properties["disableBgpRoutePropagation"]))
+        out["route_tables"].append(
+            self.placed(
+                res, bgp_route_propagation_enabled=not res.properties["disableBgpRoutePropagation"]
+            )
+        )
 
     def route(self, res: Resource, out: dict) -> None:
         table, props = self.by_ref[res.depends_on[0]], res.properties
-        out["routes"].append(self.block(
-            res, name=res.short_name, resource_group_name=self.rg_name(res),
-            route_table_name=Expr(f"{self.address(table)}.name"),
-            address_prefix=props["addressPrefix"], next_hop_type=props["nextHopType"],
-            next_hop_in_ip_address=props.get("nextHopIpAddress")))
+        out["routes"].append(
+            self.block(
+                res,
+                name=res.short_name,
+                resource_group_name=self.rg_name(res),
+                route_table_name=Expr(f"{self.address(table)}.name"),
+                address_prefix=props["addressPrefix"],
+                next_hop_type=props["nextHopType"],
+                next_hop_in_ip_address=props.get("nextHopIpAddress"),
+            )
+        )
 
     def public_ip(self, res: Resource, out: dict) -> None:
         props = res.properties
-        out["public_ips"].append(self.placed(
-            res, allocation_method=props["publicIPAllocationMethod"], sku=res.sku["name"],
-            sku_tier=res.sku["tier"], ip_version=props["publicIPAddressVersion"]))
+        out["public_ips"].append(
+            self.placed(
+                res,
+                allocation_method=props["publicIPAllocationMethod"],
+                sku=res.sku["name"],
+                sku_tier=res.sku["tier"],
+                ip_version=props["publicIPAddressVersion"],
+            )
+        )
 
     def nat_gateway(self, res: Resource, out: dict) -> None:
         props = res.properties
-        out["nat_gateways"].append(self.placed(
-            res, sku_name=res.sku["name"], idle_timeout_in_minutes=props["idleTimeoutInMinutes"]))
+        out["nat_gateways"].append(
+            self.placed(
+                res, sku_name=res.sku["name"], idle_timeout_in_minutes=props["idleTimeoutInMinutes"]
+            )
+        )
         for ip in props["publicIpAddresses"]:
-            self.associate("azurerm_nat_gateway_public_ip_association", self.by_ref[ip["id"].ref],
-                           out["nat_ip_associations"], nat_gateway_id=self.ref(Ref(res.ref)),
-                           public_ip_address_id=self.ref(ip["id"]))
+            self.associate(
+                "azurerm_nat_gateway_public_ip_association",
+                self.by_ref[ip["id"].ref],
+                out["nat_ip_associations"],
+                nat_gateway_id=self.ref(Ref(res.ref)),
+                public_ip_address_id=self.ref(ip["id"]),
+            )
 
     def subnet(self, res: Resource, out: dict) -> None:
         props, vnet = res.properties, self.by_ref[res.depends_on[0]]
         # A subnet of an existing VNet lives in the VNet's subscription (and so do its links).
-        provider = (Expr(f"azurerm.{self.aliases[vnet.existing_id.split('/')[2]]}")
-                    if vnet.existing else None)
-        out["subnets"].append(self.block(
-            res, name=res.short_name, provider=provider,
-            resource_group_name=(Expr(f"{self.address(vnet)}.resource_group_name")
-                                 if vnet.existing else self.rg_name(res)),
-            virtual_network_name=Expr(f"{self.address(vnet)}.name"),
-            address_prefixes=props.get("addressPrefixes") or [props["addressPrefix"]],
-            delegations=[{"name": d["name"], "service": d["properties"]["serviceName"]}
-                         for d in props.get("delegations", [])]))
+        provider = (
+            Expr(f"azurerm.{self.aliases[vnet.existing_id.split('/')[2]]}")
+            if vnet.existing
+            else None
+        )
+        out["subnets"].append(
+            self.block(
+                res,
+                name=res.short_name,
+                provider=provider,
+                resource_group_name=(
+                    Expr(f"{self.address(vnet)}.resource_group_name")
+                    if vnet.existing
+                    else self.rg_name(res)
+                ),
+                virtual_network_name=Expr(f"{self.address(vnet)}.name"),
+                address_prefixes=props.get("addressPrefixes") or [props["addressPrefix"]],
+                delegations=[
+                    {"name": d["name"], "service": d["properties"]["serviceName"]}
+                    for d in props.get("delegations", [])
+                ],
+            )
+        )
         subnet_id = self.ref(Ref(res.ref))
         if "routeTable" in props:
-            self.associate("azurerm_subnet_route_table_association", res,
-                           out["route_table_associations"], provider=provider, subnet_id=subnet_id,
-                           route_table_id=self.ref(props["routeTable"]["id"]))
+            self.associate(
+                "azurerm_subnet_route_table_association",
+                res,
+                out["route_table_associations"],
+                provider=provider,
+                subnet_id=subnet_id,
+                route_table_id=self.ref(props["routeTable"]["id"]),
+            )
         if "natGateway" in props:
-            self.associate("azurerm_subnet_nat_gateway_association", res,
-                           out["nat_gateway_associations"], provider=provider, subnet_id=subnet_id,
-                           nat_gateway_id=self.ref(props["natGateway"]["id"]))
+            self.associate(
+                "azurerm_subnet_nat_gateway_association",
+                res,
+                out["nat_gateway_associations"],
+                provider=provider,
+                subnet_id=subnet_id,
+                nat_gateway_id=self.ref(props["natGateway"]["id"]),
+            )
 
     def identity(self) -> dict[str, Any]:
         ident = self.plan.by_symbol("identity")
-        out: dict[str, Any] = {"created": None, "data": None, "role_definition": None,
-                               "assignments": []}
+        out: dict[str, Any] = {
+            "created": None,
+            "data": None,
+            "role_definition": None,
+            "assignments": [],
+        }
         if ident and ident.existing:
             out["data"] = self.existing(ident)
         elif ident:
@@ -354,16 +470,27 @@ class _Builder:
                 scopes = [self.value(s) for s in props["assignableScopes"]]
                 perms = props["permissions"][0]
                 out["role_definition"] = self.block(
-                    res, role_definition_id=res.name, name=props["roleName"], scope=scopes[0],
-                    description=props["description"], actions=perms["actions"],
-                    not_actions=perms["notActions"], assignable_scopes=scopes)
+                    res,
+                    role_definition_id=res.name,
+                    name=props["roleName"],
+                    scope=scopes[0],
+                    description=props["description"],
+                    actions=perms["actions"],
+                    not_actions=perms["notActions"],
+                    assignable_scopes=scopes,
+                )
         for res in self.plan.of_type(arm.ROLE_ASSIGNMENT):
             props = res.properties
-            out["assignments"].append(self.block(
-                res, name=res.name, scope=self.value(res.scope),
-                role_definition_id=self.ref(props["roleDefinitionId"]),
-                principal_id=self.ref(props["principalId"]),
-                principal_type=props["principalType"]))
+            out["assignments"].append(
+                self.block(
+                    res,
+                    name=res.name,
+                    scope=self.value(res.scope),
+                    role_definition_id=self.ref(props["roleDefinitionId"]),
+                    principal_id=self.ref(props["principalId"]),
+                    principal_type=props["principalType"],
+                )
+            )
         return out
 
     # the cluster
@@ -372,41 +499,67 @@ class _Builder:
         res = self.plan.by_symbol("cluster")
         props = res.properties
         common = {
-            "name": res.name, "location": Expr(f"{self.address(self.rg)}.location"),
-            "tags": Expr("var.tags"), "azapi": bool(self.reasons), "reasons": self.reasons,
-            "identity": {"type": res.identity.type,
-                         "identity_ids": [self.ref(r) for r in res.identity.user_assigned]},
+            "name": res.name,
+            "location": Expr(f"{self.address(self.rg)}.location"),
+            "tags": Expr("var.tags"),
+            "azapi": bool(self.reasons),
+            "reasons": self.reasons,
+            "identity": {
+                "type": res.identity.type,
+                "identity_ids": [self.ref(r) for r in res.identity.user_assigned],
+            },
         }
         if self.reasons:
-            values = self.block(res, type=f"{res.type}@{res.api_version}",
-                                parent_id=Expr(f"{self.address(self.rg)}.id"),
-                                body={"sku": res.sku, "properties": self.azapi_body(props)},
-                                **common)
+            values = self.block(
+                res,
+                type=f"{res.type}@{res.api_version}",
+                parent_id=Expr(f"{self.address(self.rg)}.id"),
+                body={"sku": res.sku, "properties": self.azapi_body(props)},
+                **common,
+            )
         else:
             pools = [self.pool(p) for p in props["agentPoolProfiles"]]
             default = next((p for p in pools if p["mode"] == "System"), pools[0])
             api = props.get("apiServerAccessProfile")
             values = self.block(
-                res, resource_group_name=self.rg_name(res), dns_prefix=props["dnsPrefix"],
-                kubernetes_version=(Expr("var.kubernetes_version")
-                                    if "kubernetesVersion" in props else None),
-                sku_tier=res.sku["tier"], role_based_access_control_enabled=props["enableRBAC"],
-                default_pool=default, pools=[p for p in pools if p is not default],
+                res,
+                resource_group_name=self.rg_name(res),
+                dns_prefix=props["dnsPrefix"],
+                kubernetes_version=(
+                    Expr("var.kubernetes_version") if "kubernetesVersion" in props else None
+                ),
+                sku_tier=res.sku["tier"],
+                role_based_access_control_enabled=props["enableRBAC"],
+                default_pool=default,
+                pools=[p for p in pools if p is not default],
                 network_profile=self.network_profile(props["networkProfile"]),
-                api_server=({"virtual_network_integration_enabled": api["enableVnetIntegration"],
-                             "subnet_id": self.value(api["subnetId"])} if api else None),
-                bootstrap=props.get("bootstrapProfile"), **common)
+                api_server=(
+                    {
+                        "virtual_network_integration_enabled": api["enableVnetIntegration"],
+                        "subnet_id": self.value(api["subnetId"]),
+                    }
+                    if api
+                    else None
+                ),
+                bootstrap=props.get("bootstrapProfile"),
+                **common,
+            )
         values["depends_on"] = self.depends_on(res, values["address"])
         # With a system-assigned identity the role assignments follow the cluster; pools added
         # after it (an update of the cluster) wait for them too.
-        values["pools_depend_on"] = [] if res.identity.user_assigned else [
-            Expr(self.address(r)) for r in self.plan.of_type(arm.ROLE_ASSIGNMENT)]
+        values["pools_depend_on"] = (
+            []
+            if res.identity.user_assigned
+            else [Expr(self.address(r)) for r in self.plan.of_type(arm.ROLE_ASSIGNMENT)]
+        )
         return values
 
     def network_profile(self, np: dict[str, Any]) -> dict[str, Any]:
         nat = np.get("natGatewayProfile")
-        tuned = {field: Expr(f"var.network.{field}") if key in np else None
-                 for key, field in NETWORK_FIELDS.items()}
+        tuned = {
+            field: Expr(f"var.network.{field}") if key in np else None
+            for key, field in NETWORK_FIELDS.items()
+        }
         return {
             "network_plugin": np["networkPlugin"],
             "network_plugin_mode": np.get("networkPluginMode"),
@@ -421,15 +574,21 @@ class _Builder:
             "nat_gateway_profile": {
                 "managed_outbound_ip_count": nat["managedOutboundIPProfile"]["count"],
                 "idle_timeout_in_minutes": nat["idleTimeoutInMinutes"],
-            } if nat else None,
+            }
+            if nat
+            else None,
         }
 
     def pool(self, body: dict[str, Any]) -> dict[str, Any]:
         var = f'var.node_pools["{body["name"]}"]'
         auto, windows = body["enableAutoScaling"], body.get("windowsProfile")
         return {
-            "name": body["name"], "mode": body["mode"], "os_type": body["osType"],
-            "os_sku": body["osSKU"], "type": body["type"], "auto_scaling_enabled": auto,
+            "name": body["name"],
+            "mode": body["mode"],
+            "os_type": body["osType"],
+            "os_sku": body["osSKU"],
+            "type": body["type"],
+            "auto_scaling_enabled": auto,
             **{k: Expr(f"{var}.{k}") for k in ("vm_size", "node_count", "max_pods", "max_surge")},
             "min_count": Expr(f"{var}.min_count") if auto else None,
             "max_count": Expr(f"{var}.max_count") if auto else None,
@@ -445,8 +604,11 @@ class _Builder:
             body["kubernetesVersion"] = Expr("var.kubernetes_version")
         for pool in body["agentPoolProfiles"]:
             var = f'var.node_pools["{pool["name"]}"]'
-            pool.update(count=Expr(f"{var}.node_count"), vmSize=Expr(f"{var}.vm_size"),
-                        maxPods=Expr(f"{var}.max_pods"))
+            pool.update(
+                count=Expr(f"{var}.node_count"),
+                vmSize=Expr(f"{var}.vm_size"),
+                maxPods=Expr(f"{var}.max_pods"),
+            )
             if pool["enableAutoScaling"]:
                 pool.update(minCount=Expr(f"{var}.min_count"), maxCount=Expr(f"{var}.max_count"))
             pool["upgradeSettings"]["maxSurge"] = Expr(f"{var}.max_surge")
@@ -463,8 +625,11 @@ class _Builder:
                 wanted.append(self.address(target))
             wanted += self.companions.get(dep, [])
         wanted = list(dict.fromkeys(wanted))
-        return [Expr(c) for c in wanted
-                if c not in self.closure((self.refs.get(address, set()) | set(wanted)) - {c})]
+        return [
+            Expr(c)
+            for c in wanted
+            if c not in self.closure((self.refs.get(address, set()) | set(wanted)) - {c})
+        ]
 
     def closure(self, start: set[str]) -> set[str]:
         seen, todo = set(), list(start)
@@ -481,20 +646,30 @@ class _Builder:
         props = self.plan.by_symbol("cluster").properties
         np = props["networkProfile"]
         network = {field: np[key] for key, field in NETWORK_FIELDS.items() if key in np}
-        pools = {body["name"]: {
-            "vm_size": body["vmSize"], "node_count": body["count"],
-            "min_count": body.get("minCount"), "max_count": body.get("maxCount"),
-            "max_pods": body["maxPods"], "max_surge": body["upgradeSettings"]["maxSurge"],
-        } for body in props["agentPoolProfiles"]}
+        pools = {
+            body["name"]: {
+                "vm_size": body["vmSize"],
+                "node_count": body["count"],
+                "min_count": body.get("minCount"),
+                "max_count": body.get("maxCount"),
+                "max_pods": body["maxPods"],
+                "max_surge": body["upgradeSettings"]["maxSurge"],
+            }
+            for body in props["agentPoolProfiles"]
+        }
         return {
             "location": self.plan.location,
             "tags": dict(self.plan.tags),
             "kubernetes_version": props.get("kubernetesVersion"),
             "network": network,
-            "network_types": {k: "list(string)" if isinstance(v, list) else "string"
-                              for k, v in network.items()},
-            "cidrs": [f"var.network.{k}" for k, v in network.items()
-                      if isinstance(v, str) and k != "dns_service_ip"],
+            "network_types": {
+                k: "list(string)" if isinstance(v, list) else "string" for k, v in network.items()
+            },
+            "cidrs": [
+                f"var.network.{k}"
+                for k, v in network.items()
+                if isinstance(v, str) and k != "dns_service_ip"
+            ],
             "cidr_lists": [f"var.network.{k}" for k, v in network.items() if isinstance(v, list)],
             "node_pools": pools,
         }
@@ -503,16 +678,29 @@ class _Builder:
         cluster = self.address(self.plan.by_symbol("cluster"))
         ident = self.plan.by_symbol("identity")
         wanted = [
-            ("resource_group_name", "The resource group of the cluster",
-             f"{self.address(self.rg)}.name"),
+            (
+                "resource_group_name",
+                "The resource group of the cluster",
+                f"{self.address(self.rg)}.name",
+            ),
             ("cluster_id", "The AKS cluster resource id", f"{cluster}.id"),
             ("cluster_name", "The AKS cluster name", f"{cluster}.name"),
         ]
-        for symbol, what in (("vnet", "virtual network"), ("nodeSubnet", "node subnet"),
-                             ("podSubnet", "pod subnet"), ("apiServerSubnet", "API server subnet")):
+        for symbol, what in (
+            ("vnet", "virtual network"),
+            ("nodeSubnet", "node subnet"),
+            ("podSubnet", "pod subnet"),
+            ("apiServerSubnet", "API server subnet"),
+        ):
             if res := self.plan.by_symbol(symbol):
                 wanted.append((f"{snake(symbol)}_id", f"The {what} id", f"{self.address(res)}.id"))
-        wanted.append(("identity_principal_id", "The principal id of the cluster (control plane) "
-                       "identity", f"{self.address(ident)}.principal_id" if ident
-                       else f"{cluster}.identity[0].principal_id"))
+        wanted.append(
+            (
+                "identity_principal_id",
+                "The principal id of the cluster (control plane) identity",
+                f"{self.address(ident)}.principal_id"
+                if ident
+                else f"{cluster}.identity[0].principal_id",
+            )
+        )
         return [{"name": n, "description": d, "value": Expr(v)} for n, d, v in wanted]

@@ -39,10 +39,22 @@ def require_checkov() -> str:
     return binary
 
 
-def run_checkov(folder: Path, framework: str, skips: list[str] | tuple[str, ...] = ()) -> list[Failure]:
+def run_checkov(
+    folder: Path, framework: str, skips: list[str] | tuple[str, ...] = ()
+) -> list[Failure]:
     binary = require_checkov()
-    cmd = [binary, "-d", str(folder), "--framework", framework, "--compact", "--quiet",
-           "--skip-download", "-o", "json"]
+    cmd = [
+        binary,
+        "-d",
+        str(folder),
+        "--framework",
+        framework,
+        "--compact",
+        "--quiet",
+        "--skip-download",
+        "-o",
+        "json",
+    ]
     if skips:
         cmd += ["--skip-check", ",".join(skips)]
     env = {**os.environ, "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false", "BC_SKIP_MAPPING": "TRUE"}
@@ -54,8 +66,14 @@ def run_checkov(folder: Path, framework: str, skips: list[str] | tuple[str, ...]
     out = []
     for report in reports:
         for failed in report.get("results", {}).get("failed_checks", []):
-            out.append(Failure(failed["check_id"], failed.get("resource", ""),
-                               failed.get("file_path", ""), failed.get("check_name", "")))
+            out.append(
+                Failure(
+                    failed["check_id"],
+                    failed.get("resource", ""),
+                    failed.get("file_path", ""),
+                    failed.get("check_name", ""),
+                )
+            )
     return out
 
 
