@@ -1,10 +1,10 @@
 """Exceptions that mean "cannot continue" (never "the intent has problems": those are findings).
 
-    AksnetError                 base; carries the process exit code
-     +-- IntentUnreadable (2)   a file could not be read as an intent (I/O, YAML, shape); carries findings
-     +-- OutputConflict (3)     render --out DIR holds files aksnet did not write, and --force is absent
-     +-- AzureAccessError (2)   no subscription, no credential, an endpoint we refuse to send a token to
-     +-- ProvisionFailed (1)    a resource could not be created; carries the resource ref and Azure's code
+    AksnetError                base; carries the process exit code
+     +-- IntentUnreadable (2)  a file could not be read as an intent (I/O, YAML, shape): findings
+     +-- OutputConflict (3)    render --out DIR holds files aksnet did not write, without --force
+     +-- AzureAccessError (2)  no subscription or credential; an endpoint we refuse a token to
+     +-- ProvisionFailed (1)   a resource could not be created: the resource ref and Azure's code
 
 The CLI turns any of these into a message on stderr and the exit code; `--debug` re-raises.
 """

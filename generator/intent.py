@@ -9,6 +9,7 @@ did.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from enum import StrEnum
 from typing import Annotated
@@ -22,10 +23,8 @@ def _network(value: str) -> str:
         return str(ipaddress.ip_network(value, strict=True))
     except ValueError as exc:
         hint = ""
-        try:
+        with contextlib.suppress(ValueError):
             hint = f"; did you mean {ipaddress.ip_network(value, strict=False)}?"
-        except ValueError:
-            pass
         raise ValueError(f"{value!r} is not a CIDR range ({exc}){hint}") from None
 
 

@@ -151,8 +151,8 @@ def constraints(plan: Plan, source: str = "") -> list[Finding]:
                 message=f"dataplane cilium on model {net.model}: azurerm documents that "
                 'network_data_plane = "cilium" needs network_plugin_mode = "overlay" or a '
                 "pod subnet, so this cluster cannot be rendered for Terraform",
-                fix="render with --target bicep or --target arm, or use model overlay or pod-subnet "
-                "with Cilium",
+                fix="render with --target bicep or --target arm, or use model overlay or "
+                "pod-subnet with Cilium",
                 docs=AZURERM_DOCS,
             )
         )
