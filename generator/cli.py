@@ -47,6 +47,19 @@ class Target(StrEnum):
     arm = "arm"
 
 
+class Starter(StrEnum):
+    """The models `init` writes a starter for (the keys of generator.starter.STARTERS)."""
+
+    auto = "auto"
+    overlay = "overlay"
+    cilium = "cilium"
+    pod_subnet = "pod-subnet"
+    static_block = "static-block"
+    node_subnet = "node-subnet"
+    kubenet = "kubenet"
+    byo_cni = "byo-cni"
+
+
 class Cloud(StrEnum):
     AzureCloud = "AzureCloud"
     AzureChinaCloud = "AzureChinaCloud"
@@ -175,7 +188,7 @@ def render(
     results = [validate_file(p) for p in intents]
     code = exit_code(results)
     with handled():
-        outputs, findings = plan_outputs(results, str(target), out) if code == 0 else ({}, [])
+        outputs, findings = plan_outputs(results, str(target), out) if code == 0 else ({}, {})
     checked = [r.__class__(r.source, r.intent, r.plan, (*r.findings, *findings.get(r.source, ())))
                for r in results]
     code = max(code, exit_code(checked))
@@ -230,7 +243,10 @@ def rules(
     """List the rule catalog, or explain one rule (what, why, fix, docs link)."""
     from generator.rulestext import explain, listing
 
-    code, text = explain(rule_id, str(format)) if rule_id else (0, listing(str(format)))
+    if rule_id is None:
+        code, text = 0, listing(str(format))
+    else:
+        code, text = explain(rule_id, str(format))
     print(text, file=sys.stdout if code == 0 else sys.stderr)
     raise typer.Exit(code)
 
@@ -247,8 +263,8 @@ def schema() -> None:
 
 @app.command()
 def init(
-    model: Annotated[str, typer.Option("--model", "-m", help="auto | overlay | cilium | "
-                     "pod-subnet | static-block | node-subnet | kubenet | byo-cni")] = "overlay",
+    model: Annotated[Starter, typer.Option("--model", "-m", help="the network model to start "
+                     "from")] = Starter.overlay,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="file to write (default: "
                    "stdout); never overwrites an existing file", show_default=False)] = None,
     name: Annotated[str, typer.Option(help="cluster name")] = "my-cluster",
@@ -258,7 +274,7 @@ def init(
     from generator.starter import starter
 
     with handled():
-        text = starter(model, name, location)
+        text = starter(str(model), name, location)
         if out is None:
             print(text, end="")
             raise typer.Exit(0)

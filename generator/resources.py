@@ -69,7 +69,7 @@ def build_resources(plan: Plan) -> tuple[Resource, ...]:
         "principalId" if identity else "identity.principalId",
     )
     scopes = [r for r in network if r.type in (SUBNET, ROUTE_TABLE)]
-    role = _role_definition(plan, rg) if scopes else None
+    role = _role_definition(plan, rg, scopes) if scopes else None
     assignments = [_assignment(plan, s, role, principal) for s in scopes]
     if role:
         out.append(role)
@@ -265,7 +265,15 @@ def _assignment(plan: Plan, scope: Resource, role: Resource, principal: Ref) -> 
     )
 
 
-def _role_definition(plan: Plan, rg: Resource) -> Resource:
+def _group_scope(plan: Plan, rg: Resource, scope: Resource) -> Ref | str:
+    if scope.existing:
+        return "/".join(scope.existing_id.split("/")[:5])
+    if scope.resource_group == plan.resource_group:
+        return Ref(rg.ref)
+    return f"/subscriptions/{{subscriptionId}}/resourceGroups/{scope.resource_group}"
+
+
+def _role_definition(plan: Plan, rg: Resource, scopes: list[Resource]) -> Resource:
     if plan.identity.subnet_role == "network-contributor":
         return _res(
             ROLE_DEFINITION,
@@ -276,14 +284,10 @@ def _role_definition(plan: Plan, rg: Resource) -> Resource:
             existing_id="/subscriptions/{subscriptionId}/providers/"
             f"Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}",
         )
-    vnet = plan.network.vnet
-    net_rg = vnet.resource_group
-    assignable: Any = Ref(rg.ref)
-    if vnet.existing:
-        # The VNet's own resource group, in the VNet's own subscription (it may differ from ours).
-        assignable = "/".join(vnet.id.split("/")[:5])
-    elif net_rg != plan.resource_group:
-        assignable = f"/subscriptions/{{subscriptionId}}/resourceGroups/{net_rg}"
+    # Assignable wherever it is assigned: the resource group of every subnet and route table,
+    # in that resource's own subscription (an existing VNet may live in another one).
+    assignable = list(dict.fromkeys(_group_scope(plan, rg, s) for s in scopes))
+    net_rg = plan.network.vnet.resource_group
     name = stable_guid("aksnet-role", plan.resource_group, plan.name)
     return _res(
         ROLE_DEFINITION,
@@ -297,7 +301,7 @@ def _role_definition(plan: Plan, rg: Resource) -> Resource:
             "(written by aksnet)",
             "type": "CustomRole",
             "permissions": [{"actions": list(plan.identity.role_actions), "notActions": []}],
-            "assignableScopes": [assignable],
+            "assignableScopes": assignable,
         },
     )
 
