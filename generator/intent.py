@@ -19,6 +19,9 @@ from pydantic.alias_generators import to_camel
 
 
 def _network(value: str) -> str:
+    if isinstance(value, str) and "/" not in value:
+        # ipaddress would read a bare address as a /32; Azure wants the prefix length written.
+        raise ValueError(f"{value!r} is not a CIDR range (no prefix length), e.g. {value}/16")
     try:
         return str(ipaddress.ip_network(value, strict=True))
     except ValueError as exc:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
-import math
 from collections.abc import Iterable
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -41,8 +40,9 @@ def nets(values: Iterable[str | Network]) -> list[Network]:
 
 
 def usable(prefixlen: int) -> int:
-    """Addresses a VM or pod can get from an IPv4 subnet of this prefix length."""
-    return 2 ** (32 - prefixlen) - AZURE_RESERVED_PER_SUBNET
+    """Addresses a VM or pod can get from an IPv4 subnet of this prefix length (0 for prefixes
+    longer than /29, which Azure refuses)."""
+    return max(2 ** (32 - prefixlen) - AZURE_RESERVED_PER_SUBNET, 0)
 
 
 def prefix_for(required: int) -> int | None:
@@ -59,7 +59,8 @@ def blocks_in(prefixlen: int) -> int:
 
 
 def prefix_for_blocks(blocks: int) -> int | None:
-    for prefixlen in range(BLOCK_PREFIX - 1, LARGEST_SUBNET - 1, -1):
+    """The longest prefix whose allocatable /28 blocks number at least `blocks`."""
+    for prefixlen in range(SMALLEST_SUBNET, LARGEST_SUBNET - 1, -1):
         if blocks_in(prefixlen) >= blocks:
             return prefixlen
     return None
@@ -67,7 +68,8 @@ def prefix_for_blocks(blocks: int) -> int | None:
 
 def per_node_slash24_prefix(nodes: int) -> int:
     """Overlay and kubenet give each node a /24 of the pod CIDR: the prefix that holds `nodes`."""
-    return 24 - max(math.ceil(math.log2(max(nodes, 1))), 0)
+    # (n - 1).bit_length() is ceil(log2(n)) in exact integer arithmetic, for any n >= 1.
+    return 24 - (max(nodes, 1) - 1).bit_length()
 
 
 def overlaps(a: Network, b: Network) -> bool:
@@ -97,7 +99,9 @@ class AddressPool:
         self.version = version
         self.bits = 32 if version == 4 else 128
         self.spaces = sorted(
-            (int(s.network_address), int(s.broadcast_address)) for s in spaces if s.version == version
+            (int(s.network_address), int(s.broadcast_address))
+            for s in spaces
+            if s.version == version
         )
         self._starts: list[int] = []
         self._ends: list[int] = []
@@ -127,6 +131,8 @@ class AddressPool:
         return i == len(self._starts) or self._starts[i] > last
 
     def allocate(self, prefixlen: int) -> Network | None:
+        if not 0 <= prefixlen <= self.bits:
+            return None
         size = 1 << (self.bits - prefixlen)
         for space_first, space_last in self.spaces:
             found = self._first_fit(space_first, space_last, size)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -58,36 +58,51 @@ def join_path(base: str, key: str | int) -> str:
 def load_intent(path: str | Path) -> tuple[Intent, SourceMap]:
     source = str(path)
     try:
-        data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_BYTES else None
+        # Read one byte past the limit: a huge file (or an endless device) is refused without
+        # reading it all, and a file that grows between stat and read is still caught.
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise _unreadable(source, "", f"cannot read {source}: {exc.strerror or exc}", None) from None
-    if data is None:
-        size = Path(path).stat().st_size / 1e6
-        raise _unreadable(source, "", f"{source} is {size:.1f} MB; an intent is a few KB", None)
+        reason = exc.strerror or exc
+        # Line 1, as ruff reports an unreadable file (E902): every INTENT finding has a line.
+        raise _unreadable(source, "", f"cannot read {source}: {reason}") from None
+    if len(data) > MAX_BYTES:
+        raise _unreadable(source, "", f"{source} is larger than {MAX_BYTES // 1024} KB; "
+                                      "an intent is a few KB")
     return load_intent_bytes(data, source)
 
 
 def load_intent_bytes(data: bytes, source: str) -> tuple[Intent, SourceMap]:
     if len(data) > MAX_BYTES:
-        raise _unreadable(source, "", f"{source} is {len(data) / 1e6:.1f} MB; an intent is a few KB")
+        size = f"{len(data) / 1e6:.1f} MB"
+        raise _unreadable(source, "", f"{source} is {size}; an intent is a few KB")
     if b"\x00" in data:
         raise _unreadable(source, "", f"{source} is not a text file (it contains NUL bytes)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _unreadable(source, "", f"{source} is not UTF-8 text (byte {exc.start})") from None
-    raw, lines = _parse_yaml(text, source)
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"{source} is not UTF-8 text (byte {exc.start}, line {line}); save it as UTF-8"
+        raise _unreadable(source, "", message, line) from None
+    raw, lines, scalars = _parse_yaml(text, source)
     if raw is None:
-        raise _unreadable(source, "", f"{source} is empty; an intent needs at least name and location")
+        raise _unreadable(source, "", f"{source} is empty; an intent needs at least name and "
+                                      "location")
     if not isinstance(raw, dict):
-        kind = type(raw).__name__
-        raise _unreadable(source, "", f"{source} holds a {kind}; an intent is a mapping of keys")
+        kind = _KINDS.get(type(raw), f"a {type(raw).__name__}")
+        raise _unreadable(source, "", f"{source} holds {kind}; an intent is a mapping of keys "
+                                      "(name: ..., location: ...)")
     smap = SourceMap(lines)
     try:
-        return Intent.model_validate(raw), smap
+        # YAML keys are the camelCase spelling only; Python names are for library callers.
+        return Intent.model_validate(raw, by_alias=True, by_name=False), smap
     except ValidationError as exc:
-        findings = tuple(_finding(err, smap, source) for err in exc.errors(include_url=False))
+        findings = _findings(exc.errors(include_url=False), smap, source, scalars)
         raise IntentUnreadable(f"{source}: the intent could not be read", findings) from None
+
+
+_KINDS = {list: "a list", str: "a single string", int: "a number", float: "a number",
+          bool: "a boolean"}
 
 
 def _unreadable(source: str, path: str, message: str, line: int | None = 1) -> IntentUnreadable:
@@ -95,51 +110,154 @@ def _unreadable(source: str, path: str, message: str, line: int | None = 1) -> I
     return IntentUnreadable(message, (finding,))
 
 
-def _parse_yaml(text: str, source: str) -> tuple[object, dict[str, int]]:
+MAX_DEPTH = 64  # an intent nests five levels deep; far deeper is not an intent
+MAX_EVENTS = 50_000  # scalars, lists and mappings; an intent has a few hundred
+
+
+def _parse_yaml(text: str, source: str) -> tuple[object, dict[str, int], dict[str, str]]:
     loader = _Loader(text)
     try:
+        _check_depth(text, source)
         node = loader.get_single_node()
         if node is None:
-            return None, {}
+            return None, {}, {}
         lines: dict[str, int] = {"": node.start_mark.line + 1}
-        _walk(node, "", lines, source)
-        return loader.construct_document(node), lines
+        scalars: dict[str, str] = {}
+        _Walker(source, lines, scalars).walk(node, "")
+        return _construct(loader, node, source), lines, scalars
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or "invalid YAML"
+        if "another document" in what:
+            what = "more than one YAML document (a second '---'); an intent is one document"
+            raise _unreadable(source, "", f"{source} holds {what}", line) from None
         raise _unreadable(source, "", f"YAML syntax error: {what}", line) from None
     except yaml.YAMLError as exc:
-        raise _unreadable(source, "", f"YAML error: {exc}") from None
+        raise _unreadable(source, "", f"YAML error: {_first_line(exc)}") from None
     except RecursionError:
         raise _unreadable(source, "", "YAML nests too deeply to be an intent") from None
     finally:
         loader.dispose()
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], source: str) -> None:
-    if isinstance(node, yaml.MappingNode):
+def _construct(loader, node: yaml.Node, source: str) -> object:
+    try:
+        return loader.construct_document(node)
+    except (yaml.YAMLError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the boundary between untrusted text and us
+        # PyYAML's constructors raise plain ValueError, IndexError, ... on scalars they cannot
+        # build (the date 2001-13-01, a bare `!!int`), without saying which node failed.
+        message = f"YAML value cannot be read: {_first_line(exc)}"
+        raise _unreadable(source, "", message, node.start_mark.line + 1) from None
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse deep or huge documents before composing them. libyaml's composer recurses: it slows
+    down quadratically and crashes the interpreter (a segfault, not an exception) some tens of
+    thousands of levels deep. Parse events are flat, so counting them is safe and cheap."""
+    events = _Loader(text)
+    try:
+        depth = count = 0
+        while events.check_event():
+            event = events.get_event()
+            count += 1
+            if count > MAX_EVENTS:
+                raise _unreadable(source, "", f"YAML holds more than {MAX_EVENTS:,} values; an "
+                                              "intent has a few hundred",
+                                  event.start_mark.line + 1)
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _unreadable(source, "", "YAML nests too deeply to be an intent "
+                                                  f"(more than {MAX_DEPTH} levels)",
+                                      event.start_mark.line + 1)
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
+    finally:
+        events.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+class _Walker:
+    """Key path -> line for every key and list item; duplicate keys are errors.
+
+    A node reached through a YAML alias is walked once: aliases share nodes, and following each
+    reference again would let a few lines of anchors expand exponentially ("billion laughs").
+    """
+
+    def __init__(self, source: str, lines: dict[str, int], scalars: dict[str, str]):
+        self.source, self.lines, self.scalars = source, lines, scalars
+        self.seen: set[int] = set()
+
+    def walk(self, node: yaml.Node, path: str) -> None:
+        # Depth is bounded already (_check_depth), so this recursion is too.
+        if isinstance(node, yaml.ScalarNode):
+            self.scalars[path] = node.value
+            return
+        if id(node) in self.seen:
+            return
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            self._mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = join_path(path, index)
+                self.lines[child] = item.start_mark.line + 1
+                self.walk(item, child)
+
+    def _mapping(self, node: yaml.MappingNode, path: str) -> None:
         seen: dict[object, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             line = key_node.start_mark.line + 1
-            if key in seen:
-                child = join_path(path, key)
-                msg = f"duplicate key '{child}' (first on line {seen[key]}); YAML keeps only one"
-                raise _unreadable(source, child, msg, line)
-            seen[key] = line
             child = join_path(path, key)
-            lines[child] = line
-            _walk(value_node, child, lines, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = join_path(path, index)
-            lines[child] = item.start_mark.line + 1
-            _walk(item, child, lines, source)
+            if key in seen:
+                msg = f"duplicate key '{child}' (first on line {seen[key]}); YAML keeps only one"
+                raise _unreadable(self.source, child, msg, line)
+            seen[key] = line
+            self.lines[child] = line
+            self.walk(value_node, child)
 
 
-def _finding(err: dict, smap: SourceMap, source: str) -> Finding:
-    loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+_MEMBERS = {"int": "an integer", "str": "a string", "float": "a number", "bool": "true or false"}
+
+
+def _findings(errors: list, smap: SourceMap, source: str, scalars: dict[str, str]) -> tuple:
+    """One finding per error; a value that matches no member of a union (`maxSurge: [1]`) gives
+    pydantic one error per member: those become one finding that names every choice."""
+    out: list[Finding] = []
+    members: dict[str, list[str]] = {}
+    for err in errors:
+        finding = _finding(err, smap, source, scalars)
+        tags = [str(p) for p in err["loc"][len(_clean_loc(err["loc"])):]]
+        if not tags or err["type"] == "extra_forbidden":
+            out.append(finding)
+            continue
+        # The first tag after the user's path names the union member that refused the value.
+        member = _MEMBERS.get(tags[0], tags[0].split("[")[0])
+        if finding.path in members:
+            members[finding.path].append(member)
+            continue
+        members[finding.path] = [member]
+        out.append(finding)
+    for i, finding in enumerate(out):
+        if finding.path in members:
+            value = scalars.get(finding.path)
+            got = f" (got {value!r})" if value is not None and len(value) < 80 else ""
+            choices = " or ".join(dict.fromkeys(members[finding.path]))
+            out[i] = replace(finding, message=f"{finding.path}: expected {choices}{got}")
+    return tuple(out)
+
+
+def _finding(err: dict, smap: SourceMap, source: str, scalars: dict[str, str]) -> Finding:
+    loc = _clean_loc(err["loc"])
+    if err["type"] == "invalid_key" and loc:
+        loc = (*loc[:-1], str(loc[-1]))  # a non-string key is a key, not a list index
     path = ""
     for part in loc:
         path = join_path(path, part)
@@ -154,22 +272,55 @@ def _finding(err: dict, smap: SourceMap, source: str) -> Finding:
     elif kind == "missing":
         message = f"missing required key '{path}'"
         fix = f"add '{loc[-1]}'"
+    elif kind == "invalid_key":
+        message = f"key {err.get('input')!r} is not a name; intent keys are words such as 'name'"
+        fix = "quote the key or remove it"
     else:
         detail = err["msg"].removeprefix("Value error, ")
-        shown = repr(err.get("input")) if not isinstance(err.get("input"), dict | list) else ""
-        message = f"{path}: {detail}" + (f" (got {shown})" if shown and len(shown) < 80 else "")
+        written = scalars.get(path)
+        value = err.get("input")
+        if isinstance(value, float) and written is not None:
+            # YAML turned `1.30` into 1.3: show what the user wrote, not the number it became.
+            detail = detail.replace(f'"{value}"', f'"{written}"')
+        shown = "" if isinstance(value, dict | list) else repr(written or value)
+        if shown and len(shown) < 80 and str(written or value) not in detail:
+            detail += f" (got {shown})"
+        message = f"{path}: {detail}"
     return Finding("INTENT", ERROR, path, message, smap.line_for(path), fix, "", source)
 
 
-def _is_union_tag(part: object) -> bool:
-    # pydantic puts the union member's type name in the location (`int`, `str`, `function-after`)
-    return isinstance(part, str) and (part in {"int", "str"} or "[" in part or "-" in part)
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop the union-member tags pydantic adds (`maxSurge.int`), keeping every user key.
+
+    A tag follows a field whose type is a union, so the walk follows the model: a user's key
+    such as `pod-cidr` is never mistaken for a tag.
+    """
+    out: list[object] = []
+    model: object = Intent
+    for part in loc:
+        if _is_union(model) and isinstance(part, str):
+            model = None  # the member's inner structure is not needed for paths
+            continue
+        out.append(part)
+        model = _inner(model, part) if model is not None else None
+    return tuple(out)
+
+
+def _is_union(annotation: object) -> bool:
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
+    return len([a for a in typing.get_args(annotation) if a is not type(None)]) > 1
+
+
+def _normal(key: str) -> str:
+    return key.replace("-", "").replace("_", "").lower()
 
 
 def _did_you_mean(key: str, known: list[str]) -> str | None:
-    lowered = {k.lower(): k for k in known}
-    if key.lower() in lowered:
-        return lowered[key.lower()]
+    # kebab-case, snake_case and wrong capitals are the usual slips: match those exactly first.
+    normal = {_normal(k): k for k in known}
+    if _normal(key) in normal:
+        return normal[_normal(key)]
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -1,5 +1,5 @@
-"""Intent -> Plan: choose the model, fill defaults as Azure applies them, size and place every range,
-work out capacity, and list the resources.
+"""Intent -> Plan: choose the model, fill defaults as Azure applies them, size and place every
+range, work out capacity, and list the resources.
 
 Total: never raises on user input. When something cannot be resolved (no room for a subnet), the
 plan records it and a rule reports it, so `plan` and `validate` always show the whole picture.
@@ -11,7 +11,7 @@ import ipaddress
 import math
 
 from generator import ipam
-from generator.intent import Intent, Model, NodePool, OsType
+from generator.intent import Intent, Model, NodePool, OsType, Policy
 from generator.plan import (
     Capacity,
     IdentityPlan,
@@ -71,8 +71,10 @@ def build_plan(intent: Intent) -> Plan:
     model, reasons = choose_model(intent)
     dataplane, policy, more = choose_dataplane(intent, model)
     reasons += more
-    pools = tuple(plan_pool(intent, p, i, model, defaulted) for i, p in enumerate(intent.node_pools))
-    network, unallocated = resolve_network(intent, model, dataplane, policy, reasons, pools, defaulted)
+    pools = tuple(plan_pool(intent, p, i, model, defaulted)
+                  for i, p in enumerate(intent.node_pools))
+    network, unallocated = resolve_network(intent, model, dataplane, policy, reasons, pools,
+                                           defaulted)
     identity = plan_identity(intent, network)
     resource_group = intent.resource_group or f"rg-{intent.name}"
     if intent.resource_group is None:
@@ -130,6 +132,11 @@ def choose_dataplane(intent: Intent, model: str) -> tuple[str, str, tuple[str, .
     dataplane = str(net.dataplane)
     reasons: tuple[str, ...] = ()
     if net.model == Model.AUTO and net.requirements.network_policy and "dataplane" not in _set(net):
+        if net.policy in (Policy.AZURE, Policy.CALICO):
+            # An engine named in the intent runs on the Azure data plane; Cilium would refuse it.
+            reasons = (f"network policy is needed and policy {net.policy} was given: it runs on "
+                       "the Azure data plane",)
+            return dataplane, str(net.policy), reasons
         if has_windows:
             reasons = ("network policy is needed but a Windows pool exists: Cilium is Linux only, "
                        "so Calico enforces policy",)
@@ -149,19 +156,25 @@ def _set(model) -> set[str]:
 
 
 def surge_nodes(max_surge: int | str, nodes: int) -> int:
+    """Surge nodes during an upgrade: an integer, or a percentage of the pool rounded up. A value
+    AKS would not read counts as its documented default of 1 node (a rule reports the value)."""
     text = str(max_surge).strip()
     if text.endswith("%"):
         try:
-            return math.ceil(float(text[:-1]) * nodes / 100)
+            percent = float(text[:-1])
         except ValueError:
             return 1
+        if not math.isfinite(percent):
+            return 1
+        return max(math.ceil(percent * nodes / 100), 0)
     try:
         return max(int(text), 0)
     except ValueError:
         return 1
 
 
-def plan_pool(intent: Intent, pool: NodePool, index: int, model: str, defaulted: set[str]) -> PoolPlan:
+def plan_pool(intent: Intent, pool: NodePool, index: int, model: str,
+              defaulted: set[str]) -> PoolPlan:
     path = f"nodePools[{index}]"
     sizing = pool.max_count if pool.max_count is not None else pool.count
     max_pods = pool.max_pods
@@ -264,7 +277,9 @@ def _pod_ranges(net, model, dual, defaulted) -> tuple[str | None, tuple[str, ...
 def _tenth_address(cidr: str, defaulted: set[str]) -> str:
     defaulted.add("network.dnsServiceIp")
     network = ipaddress.ip_network(cidr)
-    return str(network.network_address + min(10, network.num_addresses - 2))
+    # The 10th address (AKS's 10.0.0.10); in a tiny range the last one below the broadcast
+    # address. A /31 or /32 has no valid choice: its network address, which a rule reports.
+    return str(network.network_address + min(10, max(network.num_addresses - 2, 0)))
 
 
 def _vnet(intent: Intent) -> VNetPlan:
@@ -310,7 +325,8 @@ def pod_subnet_need(allocation: str, pools: tuple[PoolPlan, ...]) -> int:
     """Addresses (dynamic) or /28 blocks (static block) the pod subnet must hold."""
     if allocation == "static-block":
         return sum(p.peak_nodes * math.ceil((p.max_pods + 1) / ipam.BLOCK_SIZE) for p in pools)
-    return sum(p.peak_nodes * ipam.BLOCK_SIZE * math.ceil(p.max_pods / ipam.BLOCK_SIZE) for p in pools)
+    return sum(p.peak_nodes * ipam.BLOCK_SIZE * math.ceil(p.max_pods / ipam.BLOCK_SIZE)
+               for p in pools)
 
 
 def allocate_subnets(intent, model, pools, vnet, pod_ranges, service_ranges):
@@ -330,6 +346,8 @@ def allocate_subnets(intent, model, pools, vnet, pod_ranges, service_ranges):
     for _, spec, _, _ in wanted:
         if spec.prefix:
             pool.take(ipam.net(spec.prefix))
+    if net.vnet.managed:
+        pool.take(ipam.net(MANAGED_NODE_SUBNET))  # AKS places the nodes there itself
     v6 = ipam.AddressPool(spaces, 6)
     v6.take_all(ipam.nets(c for c in [*reserved, *net.connected_networks] if ":" in c))
     out, unallocated = {}, []
@@ -375,10 +393,15 @@ def _one_subnet(role, spec, need, default_name, pool, v6, intent) -> SubnetPlan:
     if "IPv6" in net.ip_families and role == "node" and not spec.id and not net.vnet.managed:
         block6 = v6.allocate(ipam.IPV6_SUBNET)
         ipv6 = str(block6) if block6 else None
-    plen = ipaddress.ip_network(prefix).prefixlen if prefix else None
+    network = ipaddress.ip_network(prefix) if prefix else None
+    plen = network.prefixlen if network else None
+    usable = None
+    if network is not None:
+        # An IPv6 range where an IPv4 subnet belongs holds no node addresses (a rule says so).
+        usable = ipam.usable(plen) if network.version == 4 else 0
     return SubnetPlan(
         role=role, name=name, prefix=prefix, required_ips=need * (16 if static else 1),
-        usable_ips=ipam.usable(plen) if plen is not None else None, id=spec.id,
+        usable_ips=usable, id=spec.id,
         prefix_given=given, ipv6_prefix=ipv6, delegations=delegations, allocation=allocation,
         required_blocks=need if static else None,
         available_blocks=ipam.blocks_in(plen) if static and plen is not None else None,
@@ -403,10 +426,11 @@ def plan_identity(intent: Intent, network: ResolvedNetwork) -> IdentityPlan:
 
 def capacity(network: ResolvedNetwork, pools: tuple[PoolPlan, ...]) -> Capacity:
     max_pods = max((p.max_pods for p in pools), default=0)
+    ips_per_node = max(max_pods, 0) + 1  # the node's own address plus its pods'; at least 1
     limits: dict[str, int] = {}
     node = network.node_subnet
     if node.usable_ips is not None:
-        per_node = max_pods + 1 if network.model == "node-subnet" else 1
+        per_node = ips_per_node if network.model == "node-subnet" else 1
         limits["nodeSubnet"] = node.usable_ips // per_node
     if network.model in ("overlay", "kubenet") and network.pod_cidr:
         plen = ipaddress.ip_network(network.pod_cidr).prefixlen
@@ -414,11 +438,12 @@ def capacity(network: ResolvedNetwork, pools: tuple[PoolPlan, ...]) -> Capacity:
     pod = network.pod_subnet
     if pod and pod.usable_ips is not None:
         if pod.allocation == "static-block":
-            limits["podSubnet"] = (pod.available_blocks or 0) // math.ceil((max_pods + 1) / 16)
+            blocks_per_node = max(math.ceil(ips_per_node / ipam.BLOCK_SIZE), 1)
+            limits["podSubnet"] = (pod.available_blocks or 0) // blocks_per_node
         else:
             limits["podSubnet"] = pod.usable_ips // (16 * max(math.ceil(max_pods / 16), 1))
     if network.model == "node-subnet" or network.pod_allocation == "dynamic":
-        limits["vnetIps"] = VNET_MAX_IPS // (max_pods + 1)
+        limits["vnetIps"] = VNET_MAX_IPS // ips_per_node
     limits["platform"] = KUBENET_MAX_NODES if network.model == "kubenet" else PLATFORM_MAX_NODES
     limited_by = min(limits, key=lambda k: limits[k])
     nodes = limits[limited_by]

@@ -19,7 +19,8 @@ def listing(fmt: str = "text") -> str:
     for r in CATALOG:
         lines.append(f"{r.id:<{width}}  {r.severity!s:<8}  {r.kind:<6}  {r.title}")
     counts = {k: sum(1 for r in CATALOG if r.kind == k) for k in KINDS}
-    lines.append(f"{len(CATALOG)} rules: " + ", ".join(f"{n} {KINDS[k]}" for k, n in counts.items()))
+    summary = ", ".join(f"{n} {KINDS[k]}" for k, n in counts.items())
+    lines.append(f"{len(CATALOG)} rules: {summary}")
     return "\n".join(lines)
 
 

@@ -29,5 +29,11 @@ def starter(model: str, name: str, location: str) -> str:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )
-    return env.get_template("init/intent.yaml.jinja").render(
+    text = env.get_template("init/intent.yaml.jinja").render(
         name=name, location=location, **STARTERS[model])
+    # A starter must read back: a --name or --location the intent refuses is said now, not when
+    # the user first runs validate on the file.
+    from generator.load import load_intent_bytes
+
+    load_intent_bytes(text.encode("utf-8"), "(starter)")
+    return text

@@ -15,7 +15,7 @@ from generator.load import SourceMap, load_intent
 from generator.plan import Plan
 from generator.planner import build_plan
 from generator.rules import CATALOG
-from generator.rules.core import ERROR, Finding, Rule, Severity
+from generator.rules.core import ERROR, Finding, Rule, Severity, Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def check(intent: Intent, plan: Plan, smap: SourceMap | None = None, source: str
     for rule in rules:
         if rule.check is None:
             continue
-        for violation in rule.check(intent, plan):
+        for violation in _run(rule, intent, plan):
             findings.append(Finding(
                 rule=rule.id,
                 severity=violation.severity or rule.severity,
@@ -54,6 +54,21 @@ def check(intent: Intent, plan: Plan, smap: SourceMap | None = None, source: str
                 intent=source,
             ))
     return sort_findings(findings)
+
+
+INTERNAL = "internal error: rule"  # how a finding from a rule that raised begins
+
+
+def _run(rule: Rule, intent: Intent, plan: Plan) -> list[Violation]:
+    """A rule's violations. A rule that raises is a bug in aksnet, not in the intent: it becomes
+    an error finding that names the rule, so one broken rule neither hides the others' findings
+    nor ends the run in a traceback."""
+    try:
+        return list(rule.check(intent, plan))
+    except Exception as exc:  # noqa: BLE001 - rules are pure; anything raised is our bug
+        message = (f"{INTERNAL} {rule.id} failed on this intent ({type(exc).__name__}: {exc}); "
+                   "please report it with the intent")
+        return [Violation("", message, severity=ERROR)]
 
 
 def sort_findings(findings) -> tuple[Finding, ...]:
