@@ -71,6 +71,24 @@ def ranges_avoid_azure_refused(intent, plan):
             yield Violation(r.path, f"service CIDR {r.network} is a {kind} range", details)
 
 
+def _clear_of_vnet(plan, ranges):
+    """A subnet overlap is an error; overlapping only unused VNet space is a warning (a later
+    subnet would collide)."""
+    subnets = list(subnet_ranges(plan))
+    spaces = list(vnet_ranges(plan))
+    details = {"vnet": ", ".join(plan.network.vnet.address_space)}
+    for r in ranges:
+        hit = next((s for s in subnets if ipam.overlaps(r.network, s.network)), None)
+        if hit:
+            message = f"{r.label} {r.network} overlaps {hit.label} {hit.network}"
+            yield Violation(r.path, message, details)
+            continue
+        space = next((s for s in spaces if ipam.overlaps(r.network, s.network)), None)
+        if space:
+            message = f"{r.label} {r.network} lies in the VNet address space {space.network}"
+            yield Violation(r.path, message + " (no subnet there yet)", details, WARNING)
+
+
 @rule(
     id="NET-RANGE-003",
     severity=ERROR,
@@ -86,25 +104,7 @@ def pod_cidr_clear_of_vnet(intent, plan):
     space is accepted today, but a later subnet would collide, and the IPAM migration guide still
     forbids it.
     """
-    subnets = list(subnet_ranges(plan))
-    spaces = list(vnet_ranges(plan))
-    details = {"vnet": ", ".join(plan.network.vnet.address_space)}
-    for pod in pod_ranges(plan):
-        hit = next((s for s in subnets if ipam.overlaps(pod.network, s.network)), None)
-        if hit:
-            yield Violation(
-                pod.path, f"pod CIDR {pod.network} overlaps {hit.label} {hit.network}", details
-            )
-            continue
-        space = next((s for s in spaces if ipam.overlaps(pod.network, s.network)), None)
-        if space:
-            yield Violation(
-                pod.path,
-                f"pod CIDR {pod.network} overlaps the VNet address space "
-                f"{space.network} (no subnet yet)",
-                details,
-                WARNING,
-            )
+    yield from _clear_of_vnet(plan, pod_ranges(plan))
 
 
 @rule(
@@ -165,24 +165,7 @@ def service_cidr_clear_of_vnet(intent, plan):
     Why: service addresses are virtual; a real address in the same range becomes unreachable
     from pods.
     """
-    subnets = list(subnet_ranges(plan))
-    spaces = list(vnet_ranges(plan))
-    details = {"vnet": ", ".join(plan.network.vnet.address_space)}
-    for svc in service_ranges(plan):
-        hit = next((s for s in subnets if ipam.overlaps(svc.network, s.network)), None)
-        if hit:
-            yield Violation(
-                svc.path, f"service CIDR {svc.network} overlaps {hit.label} {hit.network}", details
-            )
-            continue
-        space = next((s for s in spaces if ipam.overlaps(svc.network, s.network)), None)
-        if space:
-            yield Violation(
-                svc.path,
-                f"service CIDR {svc.network} lies in the VNet address space {space.network}",
-                details,
-                WARNING,
-            )
+    yield from _clear_of_vnet(plan, service_ranges(plan))
 
 
 @rule(
