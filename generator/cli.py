@@ -8,15 +8,20 @@ files aksnet did not write.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import typer
+# pydantic scans every installed package's entry points for plugins on first use; a CLI that
+# starts in a fraction of a second does not want that (set the variable to opt back in).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from generator import __version__
-from generator.errors import AksnetError
+import typer  # noqa: E402
+
+from generator import __version__  # noqa: E402
+from generator.errors import AksnetError  # noqa: E402
 
 app = typer.Typer(
     name="aksnet",

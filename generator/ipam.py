@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import ipaddress
 from collections.abc import Iterable
+from functools import lru_cache
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -32,7 +33,13 @@ SUPPORTED_POD_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64
 
 
 def net(value: str | Network) -> Network:
-    return value if not isinstance(value, str) else ipaddress.ip_network(value, strict=False)
+    return _parse(value) if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=4096)
+def _parse(value: str) -> Network:
+    # The planner and the rules look at the same few CIDR strings dozens of times per intent.
+    return ipaddress.ip_network(value, strict=False)
 
 
 def nets(values: Iterable[str | Network]) -> list[Network]:

@@ -92,8 +92,20 @@ class AzureOptions:
             raise AzureAccessError(f"refusing to send a bearer token over plain http to "
                                    f"{parts.hostname}: use https (http is allowed for loopback "
                                    "addresses only)")
-        poll = os.environ.get("AKSNET_POLL_INTERVAL")
-        return cls(sub, cloud, endpoint, float(poll) if poll else None)
+        return cls(sub, cloud, endpoint, _poll_interval())
+
+
+# Without it the SDK polls long-running operations every 30 s when Azure sends no Retry-After,
+# which turns a 2 s operation into 30 s; a Retry-After from Azure still wins.
+DEFAULT_POLL_SECONDS = 1.0
+
+
+def _poll_interval() -> float:
+    raw = os.environ.get("AKSNET_POLL_INTERVAL", "")
+    try:
+        return max(float(raw), 0.0) if raw else DEFAULT_POLL_SECONDS
+    except ValueError:
+        raise AzureAccessError(f"AKSNET_POLL_INTERVAL={raw!r} is not a number of seconds") from None
 
 
 def azure_backend(options: AzureOptions) -> Backend:
