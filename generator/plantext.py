@@ -115,7 +115,7 @@ def _resources(console, plan: Plan, changes) -> None:
         table.add_column(col, overflow="fold")
     for r in plan.ordered():
         change = (changes or {}).get(r.ref)
-        action = change["action"] if change else ("read" if r.existing else "create")
+        action = change["action"] if change else ("existing" if r.existing else "create")
         diff = ", ".join(change.get("properties", [])) if change else ""
         short_type = r.type.split("/", 1)[1]  # the provider namespace adds nothing here
         table.add_row(action, r.symbol, short_type, r.name, diff)

@@ -96,11 +96,12 @@ def plan_json(plan: Plan, findings: tuple[Finding, ...] = (),
 
 def resource_json(resource, changes=None) -> dict[str, Any]:
     change = (changes or {}).get(resource.ref)
-    action = "read" if resource.existing else "create"
-    out: dict[str, Any] = {"type": resource.type, "name": resource.name,
-                           "action": change["action"] if change else action,
+    action = change["action"] if change else ("no-op" if resource.existing else "create")
+    # Existing resources are only read, never written: the contract's word for that is no-op.
+    action = "no-op" if action == "read" else action
+    out: dict[str, Any] = {"type": resource.type, "name": resource.name, "action": action,
                            "dependsOn": list(resource.depends_on),
-                           "apiVersion": resource.api_version}
+                           "apiVersion": resource.api_version, "existing": resource.existing}
     if change and change.get("properties"):
         out["properties"] = change["properties"]
     if resource.existing:

@@ -194,10 +194,13 @@ def test_plan_json_has_the_contract_keys():
     assert doc["findings"] == []
 
 
-def test_plan_json_marks_existing_resources_as_read():
+def test_plan_json_marks_existing_resources_as_no_op():
     doc = json.loads(run("plan", ROOT / "samples" / "existing-vnet.yaml", "-f", "json").stdout)
+    # offline, the contract's actions are create (new) and no-op (existing, only read)
+    assert {r["action"] for r in doc["resources"]} == {"create", "no-op"}
     vnet = next(r for r in doc["resources"] if r["type"] == "Microsoft.Network/virtualNetworks")
-    assert vnet["action"] == "read" and vnet["id"].endswith("/vnet-spoke")
+    assert vnet["action"] == "no-op" and vnet["existing"] is True
+    assert vnet["id"].endswith("/vnet-spoke")
     assert doc["network"]["nodeSubnet"]["id"].endswith("/snet-aks")
 
 
