@@ -350,8 +350,8 @@ def byo_cni_obligations_met(intent, plan):
     id="NET-PLUGIN-012",
     severity=ERROR,
     title="Cilium features are gated by the Kubernetes version",
-    fix='for dual-stack with Cilium pin kubernetesVersion 1.29 or later (e.g. "1.33"); match '
-    "Cilium tooling and features to the Cilium version AKS runs",
+    fix="match Cilium tooling and features to the Cilium version your Kubernetes version brings; "
+    'dual-stack with Cilium needs kubernetesVersion "1.29" or later (e.g. "1.33")',
     docs=LEARN + "azure-cni-powered-by-cilium",
 )
 def cilium_version_gates_met(intent, plan):
