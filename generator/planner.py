@@ -246,31 +246,32 @@ def resolve_network(intent, model, dataplane, policy, reasons, pools, defaulted)
 
 
 def _service_ranges(net, dual, defaulted) -> tuple[str, tuple[str, ...]]:
-    if net.service_cidrs:
-        v4 = next((c for c in net.service_cidrs if ":" not in c), net.service_cidrs[0])
-        return net.service_cidr or v4, tuple(net.service_cidrs)
-    if net.service_cidr is None:
-        defaulted.add("network.serviceCidr")
-    v4 = net.service_cidr or DEFAULT_SERVICE_CIDR
-    if dual:
-        defaulted.add("network.serviceCidrs")
-        return v4, (v4, DEFAULT_SERVICE_CIDR_V6)
-    return v4, ()
+    given = (net.service_cidr, net.service_cidrs)
+    defaults = (DEFAULT_SERVICE_CIDR, DEFAULT_SERVICE_CIDR_V6)
+    return _ranges(given, defaults, "network.serviceCidr", dual, defaulted)
 
 
 def _pod_ranges(net, model, dual, defaulted) -> tuple[str | None, tuple[str, ...]]:
     if model not in ("overlay", "kubenet", "byo-cni"):
         # Pods take subnet addresses; a pod CIDR given anyway is kept so a rule can report it.
         return net.pod_cidr, ()
-    if net.pod_cidrs:
-        v4 = next((c for c in net.pod_cidrs if ":" not in c), net.pod_cidrs[0])
-        return net.pod_cidr or v4, tuple(net.pod_cidrs)
-    if net.pod_cidr is None:
-        defaulted.add("network.podCidr")
-    v4 = net.pod_cidr or DEFAULT_POD_CIDR
+    given = (net.pod_cidr, net.pod_cidrs)
+    return _ranges(given, (DEFAULT_POD_CIDR, DEFAULT_POD_CIDR_V6), "network.podCidr", dual,
+                   defaulted)
+
+
+def _ranges(given, defaults, path: str, dual: bool, defaulted: set[str]):
+    """(the IPv4 range, the dual-stack list) from `xCidr` / `xCidrs`, filling Azure's defaults."""
+    single, listed = given
+    if listed:
+        v4 = next((c for c in listed if ":" not in c), listed[0])
+        return single or v4, tuple(listed)
+    if single is None:
+        defaulted.add(path)
+    v4 = single or defaults[0]
     if dual:
-        defaulted.add("network.podCidrs")
-        return v4, (v4, DEFAULT_POD_CIDR_V6)
+        defaulted.add(path + "s")
+        return v4, (v4, defaults[1])
     return v4, ()
 
 

@@ -71,6 +71,15 @@ def ranges_avoid_azure_refused(intent, plan):
             yield Violation(r.path, f"service CIDR {r.network} is a {kind} range", details)
 
 
+def _overlapping(ranges, others):
+    """Every (range, other) pair that overlaps, in order."""
+    others = list(others)
+    for r in ranges:
+        for other in others:
+            if ipam.overlaps(r.network, other.network):
+                yield r, other
+
+
 def _clear_of_vnet(plan, ranges):
     """A subnet overlap is an error; overlapping only unused VNet space is a warning (a later
     subnet would collide)."""
@@ -119,13 +128,8 @@ def pod_and_service_cidrs_disjoint(intent, plan):
 
     Why: a pod address that is also a service address makes one of them unreachable.
     """
-    services = list(service_ranges(plan))
-    for pod in pod_ranges(plan):
-        for svc in services:
-            if ipam.overlaps(pod.network, svc.network):
-                yield Violation(
-                    pod.path, f"pod CIDR {pod.network} overlaps service CIDR {svc.network}"
-                )
+    for pod, svc in _overlapping(pod_ranges(plan), service_ranges(plan)):
+        yield Violation(pod.path, f"pod CIDR {pod.network} overlaps service CIDR {svc.network}")
 
 
 @rule(
@@ -142,13 +146,10 @@ def pod_cidr_clear_of_connected(intent, plan):
     Why: traffic from pods to such a host is captured by the overlay: the host becomes
     unreachable from the cluster.
     """
-    connected = list(connected_ranges(plan))
-    for pod in pod_ranges(plan):
-        for other in connected:
-            if ipam.overlaps(pod.network, other.network):
-                yield Violation(
-                    pod.path, f"pod CIDR {pod.network} overlaps connected network {other.network}"
-                )
+    for pod, other in _overlapping(pod_ranges(plan), connected_ranges(plan)):
+        yield Violation(
+            pod.path, f"pod CIDR {pod.network} overlaps connected network {other.network}"
+        )
 
 
 @rule(
@@ -181,14 +182,9 @@ def service_cidr_clear_of_connected(intent, plan):
 
     Why: pods could no longer reach hosts in the overlapping connected range.
     """
-    connected = list(connected_ranges(plan))
-    for svc in service_ranges(plan):
-        for other in connected:
-            if ipam.overlaps(svc.network, other.network):
-                yield Violation(
-                    svc.path,
-                    f"service CIDR {svc.network} overlaps connected network {other.network}",
-                )
+    for svc, other in _overlapping(service_ranges(plan), connected_ranges(plan)):
+        message = f"service CIDR {svc.network} overlaps connected network {other.network}"
+        yield Violation(svc.path, message)
 
 
 @rule(
@@ -224,13 +220,9 @@ def vnet_clear_of_connected(intent, plan):
 
     Why: Azure refuses to peer overlapping VNets, and routes to on-premises would be shadowed.
     """
-    connected = list(connected_ranges(plan))
-    for r in [*vnet_ranges(plan), *subnet_ranges(plan)]:
-        for other in connected:
-            if ipam.overlaps(r.network, other.network):
-                yield Violation(
-                    r.path, f"{r.label} {r.network} overlaps connected network {other.network}"
-                )
+    ours = [*vnet_ranges(plan), *subnet_ranges(plan)]
+    for r, other in _overlapping(ours, connected_ranges(plan)):
+        yield Violation(r.path, f"{r.label} {r.network} overlaps connected network {other.network}")
 
 
 @rule(
