@@ -89,14 +89,12 @@ def handled():
     except AksnetError as exc:
         if _state["debug"]:
             raise
-        from generator import report
-
-        for finding in getattr(exc, "findings", ()):
+        findings = getattr(exc, "findings", ())
+        for finding in findings:
             line = f":{finding.line}" if finding.line else ""
             print(f"{finding.intent}{line}  {finding.rule}  {finding.message}", file=sys.stderr)
-        if not getattr(exc, "findings", ()):
+        if not findings:
             print(f"aksnet: {exc.message}", file=sys.stderr)
-        del report
         raise typer.Exit(exc.exit_code) from None
 
 
