@@ -237,6 +237,11 @@ class Plan:
     def total_nodes(self) -> int:
         return sum(p.sizing_nodes for p in self.node_pools)
 
+    @property
+    def total_pods(self) -> int:
+        """Pods the pools can run at their sizing node counts (N x maxPods, summed)."""
+        return sum(p.sizing_nodes * p.max_pods for p in self.node_pools)
+
     def resource(self, ref: str) -> Resource | None:
         return next((r for r in self.resources if r.ref == ref), None)
 

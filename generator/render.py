@@ -61,8 +61,13 @@ def _target(target: str):
 
 
 def template_names(target: str) -> list[str]:
+    return list(_template_names(target))
+
+
+@cache  # the template set does not change while a process runs; a fleet renders it many times
+def _template_names(target: str) -> tuple[str, ...]:
     folder = template_root() / target
-    return sorted(p.name for p in folder.glob("*.jinja") if not p.name.startswith("_"))
+    return tuple(sorted(p.name for p in folder.glob("*.jinja") if not p.name.startswith("_")))
 
 
 def render(plan: Plan, target: str, source: str = "") -> Rendered:

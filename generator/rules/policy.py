@@ -108,8 +108,8 @@ def azure_npm_within_scale(intent, plan):
     """
     if engine(plan) != "azure":
         return
-    nodes = sum(p.sizing_nodes for p in plan.node_pools)
-    pods = sum(p.sizing_nodes * p.max_pods for p in plan.node_pools)
+    nodes = plan.total_nodes
+    pods = plan.total_pods
     if nodes > NPM_MAX_NODES or pods > NPM_MAX_PODS:
         yield Violation(
             "network.policy",

@@ -134,7 +134,7 @@ def overlay_pods_within_limit(intent, plan):
     """
     if plan.network.model != "overlay":
         return
-    pods = sum(p.sizing_nodes * p.max_pods for p in plan.node_pools)
+    pods = plan.total_pods
     if pods > OVERLAY_MAX_PODS:
         yield Violation(
             "nodePools",
@@ -158,7 +158,7 @@ def dynamic_pods_within_guidance(intent, plan):
     """
     if plan.network.pod_allocation != "dynamic":
         return
-    pods = sum(p.sizing_nodes * p.max_pods for p in plan.node_pools)
+    pods = plan.total_pods
     if pods > DYNAMIC_MAX_PODS:
         yield Violation(
             "nodePools",
