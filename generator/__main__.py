@@ -1,3 +1,3 @@
-from generator.cli import app
+from generator.entry import main
 
-app(prog_name="aksnet")
+main()

@@ -8,20 +8,19 @@ files aksnet did not write.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import typer
+
+from generator import __version__, plugins
+from generator.errors import AksnetError
+
 # pydantic scans every installed package's entry points for plugins on first use; a CLI that
-# starts in a fraction of a second does not want that (set the variable to opt back in).
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-import typer  # noqa: E402
-
-from generator import __version__  # noqa: E402
-from generator.errors import AksnetError  # noqa: E402
+# starts in a fraction of a second does not want that (set PYDANTIC_DISABLE_PLUGINS to opt in).
+plugins.defer()
 
 app = typer.Typer(
     name="aksnet",
@@ -119,18 +118,9 @@ def validate(
     format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
 ) -> None:
     """Check intents against every prerequisite rule and print the findings."""
-    from generator import report
-    from generator.rules import CATALOG
-    from generator.validate import exit_code, validate_file
+    from generator import commands
 
-    results = [validate_file(p) for p in intents]
-    if format == CheckFormat.json:
-        print(report.dumps(report.findings_json(results)))
-    elif format == CheckFormat.sarif:
-        print(report.dumps(report.sarif(results, CATALOG, __version__)))
-    else:
-        print(report.findings_text(results))
-    raise typer.Exit(exit_code(results))
+    raise typer.Exit(commands.validate(intents, str(format)))
 
 
 @app.command()
@@ -144,33 +134,16 @@ def plan(
     arm_endpoint: Endpoint = None,
 ) -> None:
     """Resolve an intent: model, defaults, address allocation, capacity and resources."""
-    from generator import report
-    from generator.validate import exit_code, sort_findings, validate_file
+    from generator import commands
 
-    result = validate_file(intent)
-    if not result.readable:
-        _print_unreadable(result, format)
-        raise typer.Exit(2)
-    findings, changes = result.findings, None
-    if live:
-        with handled():
-            from generator.provision.runner import AzureOptions, live_changes
+    options = None
+    with handled():
+        if live:
+            from generator.provision.runner import AzureOptions
 
             options = AzureOptions.resolve(subscription, str(cloud), arm_endpoint)
-            changes, live_findings = live_changes(result.plan, options, source=result.source)
-        findings = sort_findings((*findings, *live_findings))
-    if format == OutFormat.json:
-        print(report.dumps(report.plan_json(result.plan, findings, changes)))
-    else:
-        from generator.plantext import render_plan
-
-        render_plan(result.plan, changes)
-        if findings:
-            print(report.findings_text([result.__class__(result.source, result.intent,
-                                                         result.plan, findings)]))
-    worst = exit_code([result]) if not live else (1 if any(
-        f.severity == "error" for f in findings) else 0)
-    raise typer.Exit(worst)
+        code = commands.plan(intent, str(format), options)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -218,15 +191,12 @@ def apply(
     arm_endpoint: Endpoint = None,
 ) -> None:
     """Provision the plan through the Azure SDK, idempotently (never deletes anything)."""
-    from generator import report
+    from generator.commands import print_findings
     from generator.validate import validate_file
 
     result = validate_file(intent)
     if not result.valid:
-        if format == OutFormat.json:
-            print(report.dumps(report.findings_json([result])))
-        else:
-            print(report.findings_text([result]))
+        print_findings([result], str(format))
         raise typer.Exit(2 if not result.readable else 1)
     with handled():
         from generator.provision.runner import AzureOptions, run_apply
@@ -288,11 +258,3 @@ def init(
         out.write_text(text, encoding="utf-8")
         print(out)
 
-
-def _print_unreadable(result, format) -> None:
-    from generator import report
-
-    if str(format) == "json":
-        print(report.dumps(report.findings_json([result])))
-    else:
-        print(report.findings_text([result]))
