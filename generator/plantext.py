@@ -72,18 +72,19 @@ def address_rows(plan: Plan) -> list[tuple[str, ...]]:
 
 
 def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None) -> None:
-    from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console()
+    console = _console()
     net = plan.network
-    console.print(f"[bold]{plan.name}[/] in {plan.location} (resource group {plan.resource_group})")
+    console.print(Text.assemble((plan.name, "bold"), f" in {plan.location} (resource group "
+                                f"{plan.resource_group})"))
     policy = f", policy {net.policy}" if net.policy != "none" else ""
-    console.print(
-        f"model [bold]{net.model}[/] (plugin {net.plugin}"
+    console.print(Text.assemble(
+        "model ", (net.model, "bold"), f" (plugin {net.plugin}"
         f"{' / ' + net.plugin_mode if net.plugin_mode else ''}, "
         f"data plane {net.dataplane}{policy}), outbound {net.outbound.type}"
-    )
+    ))
     for reason in net.model_reasons:
         console.print(f"  - {reason}")
     table = Table(title="Address plan", title_justify="left")
@@ -100,11 +101,21 @@ def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None) ->
         pools.add_row(p.name, p.mode, p.os, nodes, str(p.surge_nodes), str(p.max_pods))
     console.print(pools)
     cap = plan.capacity
-    console.print(
-        f"capacity: up to [bold]{cap.max_nodes:,}[/] nodes x {cap.max_pods_per_node} pods"
-        f" = {cap.max_pods:,} pods, limited by {cap.limited_by}"
-    )
+    console.print(Text.assemble(
+        "capacity: up to ", (f"{cap.max_nodes:,}", "bold"),
+        f" nodes x {cap.max_pods_per_node} pods = {cap.max_pods:,} pods, limited by "
+        f"{cap.limited_by}"
+    ))
     _resources(console, plan, changes)
+
+
+def _console():
+    """A console that prints text as given: names and values from the intent are never read as
+    rich markup or emoji codes (a tag "[prod]" stays "[prod]"), and nothing is colored by guess
+    (the guessing compiles a dozen regular expressions on every start)."""
+    from rich.console import Console
+
+    return Console(markup=False, emoji=False, highlight=False)
 
 
 def _resources(console, plan: Plan, changes) -> None:
