@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import IntentUnreadable
 from generator.intent import Intent
+from generator.record import record
 from generator.rules.core import ERROR, Finding
 
 MAX_BYTES = 1024 * 1024  # an intent is a few KB; anything this large is not one
@@ -29,7 +30,7 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceMap:
     """Key path (YAML spelling, e.g. `nodePools[1].maxPods`) -> 1-based line."""
 

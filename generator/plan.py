@@ -10,13 +10,15 @@ principalId) are `Ref`s; each target formats them its own way (a Bicep symbol, a
 from __future__ import annotations
 
 import graphlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from generator.record import record
 
 SUBSCRIPTION = "{subscriptionId}"  # placeholder in ids shown offline; apply substitutes it
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ref:
     """The `attr` of the plan resource `ref` (`id`, `principalId`, `clientId`)."""
 
@@ -27,7 +29,7 @@ class Ref:
         return f"${{{self.ref}.{self.attr}}}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ManagedIdentity:
     """A resource's `identity` block; user-assigned identities are keyed by (referenced) id."""
 
@@ -35,7 +37,7 @@ class ManagedIdentity:
     user_assigned: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resource:
     type: str  # e.g. Microsoft.Network/virtualNetworks/subnets
     name: str  # ARM name; child resources carry their parent's: vnet-x/snet-nodes
@@ -80,7 +82,7 @@ class Resource:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SubnetPlan:
     role: str  # node | pod | apiServer
     name: str
@@ -100,7 +102,7 @@ class SubnetPlan:
         return self.id is not None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VNetPlan:
     name: str
     resource_group: str
@@ -112,7 +114,7 @@ class VNetPlan:
         return self.id is not None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PoolPlan:
     name: str
     mode: str
@@ -138,7 +140,7 @@ class PoolPlan:
         return self.sizing_nodes + self.surge_nodes
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outbound:
     type: str
     next_hop_ip: str | None
@@ -147,7 +149,7 @@ class Outbound:
     nat_gateway_sku: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResolvedNetwork:
     model: str  # overlay | pod-subnet | node-subnet | kubenet | byo-cni
     plugin: str  # azure | kubenet | none   (networkProfile.networkPlugin)
@@ -185,7 +187,7 @@ class ResolvedNetwork:
         return tuple(s for s in (self.node_subnet, self.pod_subnet, self.api_server_subnet) if s)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IdentityPlan:
     type: str  # userAssigned | systemAssigned
     name: str | None
@@ -194,7 +196,7 @@ class IdentityPlan:
     role_actions: tuple[str, ...]  # what the granted role allows
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Capacity:
     max_nodes: int
     max_pods_per_node: int
@@ -212,7 +214,7 @@ class Capacity:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Plan:
     name: str
     location: str

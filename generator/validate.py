@@ -6,7 +6,7 @@ themselves stay pure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from generator.errors import IntentUnreadable
@@ -14,11 +14,12 @@ from generator.intent import Intent
 from generator.load import SourceMap, load_intent
 from generator.plan import Plan
 from generator.planner import build_plan
+from generator.record import record
 from generator.rules import CATALOG
 from generator.rules.core import ERROR, Finding, Rule, Severity, Violation
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Result:
     """One intent file, checked: its findings, and its plan when it could be read."""
 

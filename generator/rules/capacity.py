@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from generator import ipam
 from generator.plan import PoolPlan
+from generator.record import record
 from generator.rules.common import SUBNET_PATHS, pod_ranges
 from generator.rules.core import Violation
 
@@ -19,7 +19,7 @@ STATIC_MAX_PREFIX = 12
 UNITS = {"addresses": "usable addresses", "nodes": "/24 node ranges", "blocks": "/28 blocks"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Budget:
     """One range's capacity and what each node of a pool takes from it."""
 
@@ -33,7 +33,7 @@ class Budget:
     given: bool  # sized by the user (or AKS's default), not by aksnet
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Demand:
     total: int
     nodes: int

@@ -5,11 +5,11 @@ key path the user wrote (or would write) them, and small predicates. Pure and ch
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from generator import ipam
 from generator.intent import Intent
 from generator.plan import Plan
+from generator.record import record
 
 LEARN = "https://learn.microsoft.com/azure/aks/"
 SUBNET_PATHS = {
@@ -20,7 +20,7 @@ SUBNET_PATHS = {
 POD_CIDR_MODELS = ("overlay", "kubenet", "byo-cni")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Range:
     path: str
     label: str

@@ -14,9 +14,11 @@ accounted for:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
+
+from generator.record import record
 
 
 class Severity(StrEnum):
@@ -28,7 +30,7 @@ class Severity(StrEnum):
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Violation:
     path: str
     message: str
@@ -37,7 +39,7 @@ class Violation:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     rule: str
     severity: Severity
@@ -63,7 +65,7 @@ class Finding:
 Check = Callable[..., Iterator[Violation]]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     id: str
     severity: Severity
