@@ -1,21 +1,30 @@
-"""The stack floor: the least a CLI on aksnet's stack can cost, as a second cold-start reference.
+"""The stack floors: the least a command on aksnet's stack can cost, as cold-start references.
 
-A Typer app with two commands whose `validate` reads a YAML file and validates it against one
-small frozen pydantic model. `python -c "import typer, jinja2, pydantic"` (the import floor)
-does not run a Typer command, and pydantic's top-level import is lazy, so it does not load
-pydantic's validation machinery either; every real command pays both. Run by coldstart.py as
-`python bench/stackfloor.py validate samples/overlay.yaml`.
+The import floor, `python -c "import typer, jinja2, pydantic"`, loads none of what the commands
+actually stand on: pydantic's top-level import is lazy (its validation machinery loads with the
+first model), and it has no YAML and no rich. This script does only that part of the work:
+
+- `validate FILE`: read the YAML file and validate it against one small frozen pydantic model,
+  with pydantic's plugin lookup deferred as aksnet defers it. What `aksnet validate` and
+  `aksnet plan --format json` cannot go below.
+- `plan FILE`: the same, then print the file's keys and values as three rich tables of the size
+  of the plan's (about 25 rows). What `aksnet plan` (text, rich tables) cannot go below.
+
+No Typer: aksnet's console script does not run Typer for these command lines either.
+Run by coldstart.py as `python bench/stackfloor.py validate samples/overlay.yaml`.
 """
 
-from enum import StrEnum
+import sys
 from pathlib import Path
-from typing import Annotated
 
-import typer
-import yaml
-from pydantic import BaseModel, ConfigDict
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+from generator import plugins  # noqa: E402
+
+plugins.defer()
+
+import yaml  # noqa: E402
+from pydantic import BaseModel, ConfigDict  # noqa: E402
 
 
 class Intent(BaseModel):
@@ -24,23 +33,40 @@ class Intent(BaseModel):
     location: str
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
+def leaves(data, path=""):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaves(value, f"{path}[{i}]")
+    else:
+        yield path, str(data)
 
 
-@app.command()
-def validate(paths: Annotated[list[Path], typer.Argument()],
-             format: Annotated[Format, typer.Option("--format")] = Format.text) -> None:
-    for path in paths:
-        data = yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-        print(Intent.model_validate(data).name)
+def tables(data) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(markup=False, emoji=False, highlight=False)
+    rows = list(leaves(data))
+    for title, part in (("one", rows[0::3]), ("two", rows[1::3]), ("three", rows[2::3])):
+        table = Table(title=title, title_justify="left")
+        for column in ("key", "value", "length", "note"):
+            table.add_column(column, overflow="fold")
+        for key, value in part:
+            table.add_row(key, value, str(len(value)), "")
+        console.print(table)
 
 
-@app.command()
-def other() -> None:
-    """A second command, so that Typer builds a group as aksnet's does."""
+def main(command: str, path: str) -> None:
+    data = yaml.load(Path(path).read_bytes(), Loader=yaml.CSafeLoader)
+    intent = Intent.model_validate(data)
+    if command == "plan":
+        tables(data)
+    else:
+        print(intent.name)
 
 
 if __name__ == "__main__":
-    app()
+    main(*sys.argv[1:3])

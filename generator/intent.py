@@ -5,9 +5,10 @@ read it?" (types, enums, unknown keys, CIDR syntax). Whether AKS will accept the
 rules' job, so there are no cross-field validators here. Values whose default depends on other
 values (pod CIDR, max pods, DNS IP, ...) stay `None` and the planner fills them, recording that it
 did.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated as the classes are made (no `from __future__ import annotations`):
+pydantic would otherwise compile every annotation string again to read it.
+"""
 
 import contextlib
 import ipaddress
