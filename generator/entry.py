@@ -75,6 +75,9 @@ def main() -> None:
         code = run(argv)
     except BrokenPipeError:  # `aksnet validate ... | head`: the reader left early
         code = 141  # what a shell reports for a command ended by SIGPIPE
+    except KeyboardInterrupt:  # as the Typer app answers Ctrl-C
+        print("\nAborted!", file=sys.stderr)
+        code = 1
     _exit(code)
 
 
