@@ -10,12 +10,18 @@ first model), and it has no YAML and no rich. This script does only that part of
 - `plan FILE`: the same, then print the file's keys and values as three rich tables of the size
   of the plan's (about 25 rows). What `aksnet plan` (text, rich tables) cannot go below.
 
-No Typer: aksnet's console script does not run Typer for these command lines either.
-Run by coldstart.py as `python bench/stackfloor.py validate samples/overlay.yaml`.
+No Typer: aksnet's console script does not run Typer for these command lines either. Like it,
+the script collects no garbage while importing and leaves without the interpreter's teardown
+(neither is work a command needs). Run by coldstart.py as
+`python bench/stackfloor.py validate samples/overlay.yaml`.
 """
 
+import gc
+import os
 import sys
 from pathlib import Path
+
+gc.disable()
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -60,6 +66,11 @@ def tables(data) -> None:
 
 
 def main(command: str, path: str) -> None:
+    if command == "plan":
+        import rich.console  # noqa: F401 - imported with the others, as aksnet's plan does
+        import rich.table  # noqa: F401
+    gc.freeze()
+    gc.enable()
     data = yaml.load(Path(path).read_bytes(), Loader=yaml.CSafeLoader)
     intent = Intent.model_validate(data)
     if command == "plan":
@@ -70,3 +81,5 @@ def main(command: str, path: str) -> None:
 
 if __name__ == "__main__":
     main(*sys.argv[1:3])
+    sys.stdout.flush()
+    os._exit(0)

@@ -56,9 +56,11 @@ def run(argv: Sequence[str]) -> int:
     gc.disable()
     from generator import commands, validate  # noqa: F401 - imported here for the line above
 
+    command, files, fmt = parsed
+    if command == "plan" and fmt == "text":
+        from generator import plantext  # noqa: F401 - rich, for the tables
     gc.freeze()
     gc.enable()
-    command, files, fmt = parsed
     if command == "validate":
         return commands.validate(files, fmt)
     return commands.plan(files[0], fmt)

@@ -1,10 +1,14 @@
 """The human view of a plan: the model and why, every address range with its size and how full it
-will be, capacity, and the resources. Uses rich tables (imported here only)."""
+will be, capacity, and the resources, as rich tables. rich is imported here only."""
 
 from __future__ import annotations
 
 import ipaddress
 from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from generator.plan import Plan
 
@@ -72,9 +76,6 @@ def address_rows(plan: Plan) -> list[tuple[str, ...]]:
 
 
 def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     console = _console()
     net = plan.network
     console.print(Text.assemble((plan.name, "bold"), f" in {plan.location} (resource group "
@@ -113,14 +114,10 @@ def _console():
     """A console that prints text as given: names and values from the intent are never read as
     rich markup or emoji codes (a tag "[prod]" stays "[prod]"), and nothing is colored by guess
     (the guessing compiles a dozen regular expressions on every start)."""
-    from rich.console import Console
-
     return Console(markup=False, emoji=False, highlight=False)
 
 
 def _resources(console, plan: Plan, changes) -> None:
-    from rich.table import Table
-
     table = Table(title="Resources", title_justify="left")
     for col in ("action", "resource", "type", "name", "changes"):
         table.add_column(col, overflow="fold")

@@ -157,7 +157,8 @@ class AzureBackend:
         self._credential = cred or credential(options)
         self._clients: dict[str, Any] = {}
         self._models: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the per-client locks below
+        self._building: dict[str, threading.Lock] = {}
 
     # -- clients ----------------------------------------------------------------------------
 
@@ -172,7 +173,11 @@ class AzureBackend:
         return kwargs
 
     def client(self, name: str) -> Any:
+        # One lock per client: building one imports its SDK package (a few hundred ms for
+        # network), and reads that need another client should not queue behind it.
         with self._lock:
+            building = self._building.setdefault(name, threading.Lock())
+        with building:
             if name not in self._clients:
                 self._clients[name], self._models[name] = _build(name, self._credential,
                                                                  self.subscription, self._kwargs())
