@@ -157,6 +157,8 @@ def render(
                                         "write")] = False,
 ) -> None:
     """Write Terraform, Bicep or ARM files for valid intents (nothing is written otherwise)."""
+    from dataclasses import replace
+
     from generator import report
     from generator.render import plan_outputs, write_all
     from generator.validate import exit_code, validate_file
@@ -165,8 +167,7 @@ def render(
     code = exit_code(results)
     with handled():
         outputs, findings = plan_outputs(results, str(target), out) if code == 0 else ({}, {})
-    checked = [r.__class__(r.source, r.intent, r.plan, (*r.findings, *findings.get(r.source, ())))
-               for r in results]
+    checked = [replace(r, findings=(*r.findings, *findings.get(r.source, ()))) for r in results]
     code = max(code, exit_code(checked))
     if code:
         print(report.findings_text(checked))
@@ -192,18 +193,18 @@ def apply(
 ) -> None:
     """Provision the plan through the Azure SDK, idempotently (never deletes anything)."""
     from generator.commands import print_findings
-    from generator.validate import validate_file
+    from generator.validate import exit_code, validate_file
 
     result = validate_file(intent)
     if not result.valid:
         print_findings([result], str(format))
-        raise typer.Exit(2 if not result.readable else 1)
+        raise typer.Exit(exit_code([result]))
     with handled():
         from generator.provision.runner import AzureOptions, run_apply
 
         options = AzureOptions.resolve(subscription, str(cloud), arm_endpoint)
         code = run_apply(result.plan, result.findings, result.source, options=options,
-                         dry_run=dry_run, yes=yes, fmt=str(format))
+                         dry_run=dry_run, yes=yes, fmt=str(format), smap=result.smap)
     raise typer.Exit(code)
 
 

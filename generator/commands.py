@@ -7,6 +7,7 @@ They import neither Typer nor the Azure SDK, so both ways in can call them: the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,10 @@ def validate(intents: Sequence[Path], fmt: str = "text") -> int:
     from generator.validate import exit_code, validate_file
 
     results = [validate_file(p) for p in intents]
-    if fmt == "json":
-        print(report.dumps(report.findings_json(results)))
-    elif fmt == "sarif":
+    if fmt == "sarif":
         print(report.dumps(report.sarif(results, CATALOG, __version__)))
     else:
-        print(report.findings_text(results))
+        print_findings(results, fmt)
     return exit_code(results)
 
 
@@ -43,24 +42,21 @@ def plan(intent: Path, fmt: str = "text", live: AzureOptions | None = None) -> i
     if not result.readable:
         print_findings([result], fmt)
         return 2
-    findings, changes = result.findings, None
+    changes = None
     if live is not None:
         from generator.provision.runner import live_changes
 
-        changes, live_findings = live_changes(result.plan, live, source=result.source)
-        findings = sort_findings((*findings, *live_findings))
+        changes, live_findings = live_changes(result.plan, live, result.source, result.smap)
+        result = replace(result, findings=sort_findings((*result.findings, *live_findings)))
     if fmt == "json":
-        print(report.dumps(report.plan_json(result.plan, findings, changes)))
+        print(report.dumps(report.plan_json(result.plan, result.findings, changes)))
     else:
         from generator.plantext import render_plan
 
         render_plan(result.plan, changes)
-        if findings:
-            print(report.findings_text([result.__class__(result.source, result.intent,
-                                                         result.plan, findings)]))
-    if live is None:
-        return exit_code([result])
-    return 1 if any(f.severity == "error" for f in findings) else 0
+        if result.findings:
+            print(report.findings_text([result]))
+    return exit_code([result])
 
 
 def print_findings(results, fmt: str) -> None:

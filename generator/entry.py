@@ -44,10 +44,14 @@ def parse_fast(argv: Sequence[str]) -> tuple[str, list[Path], str] | None:
 
 
 def run(argv: Sequence[str]) -> int:
-    """Run a fast-path command line and return its exit code (the caller checked parse_fast)."""
+    """Run a fast-path command line and return its exit code."""
     parsed = parse_fast(argv)
     if parsed is None:
         raise ValueError(f"not a fast-path command line: {list(argv)}")
+    return _run(*parsed)
+
+
+def _run(command: str, files: list[Path], fmt: str) -> int:
     from generator import plugins
 
     plugins.defer()
@@ -56,7 +60,6 @@ def run(argv: Sequence[str]) -> int:
     gc.disable()
     from generator import commands, validate  # noqa: F401 - imported here for the line above
 
-    command, files, fmt = parsed
     if command == "plan" and fmt == "text":
         from generator import plantext  # noqa: F401 - rich, for the tables
     gc.freeze()
@@ -67,14 +70,14 @@ def run(argv: Sequence[str]) -> int:
 
 
 def main() -> None:
-    argv = sys.argv[1:]
-    if parse_fast(argv) is None:
+    parsed = parse_fast(sys.argv[1:])
+    if parsed is None:
         from generator.cli import app
 
         app(prog_name="aksnet")
         return
     try:
-        code = run(argv)
+        code = _run(*parsed)
     except BrokenPipeError:  # `aksnet validate ... | head`: the reader left early
         code = 141  # what a shell reports for a command ended by SIGPIPE
     except KeyboardInterrupt:  # as the Typer app answers Ctrl-C

@@ -27,6 +27,7 @@ class Result:
     intent: Intent | None
     plan: Plan | None
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    smap: SourceMap | None = None  # key paths to lines, for findings found later (plan --live)
 
     @property
     def readable(self) -> bool:
@@ -43,18 +44,22 @@ def check(intent: Intent, plan: Plan, smap: SourceMap | None = None, source: str
     for rule in rules:
         if rule.check is None:
             continue
-        for violation in _run(rule, intent, plan):
-            findings.append(Finding(
-                rule=rule.id,
-                severity=violation.severity or rule.severity,
-                path=violation.path,
-                message=violation.message,
-                line=smap.line_for(violation.path) if smap else None,
-                fix=rule.fix_for(violation),
-                docs=rule.docs,
-                intent=source,
-            ))
+        findings.extend(to_finding(rule, v, smap, source) for v in _run(rule, intent, plan))
     return sort_findings(findings)
+
+
+def to_finding(rule: Rule, violation: Violation, smap: SourceMap | None, source: str) -> Finding:
+    """A rule's violation as a finding: the rule's metadata, and the line of the key path."""
+    return Finding(
+        rule=rule.id,
+        severity=violation.severity or rule.severity,
+        path=violation.path,
+        message=violation.message,
+        line=smap.line_for(violation.path) if smap else None,
+        fix=rule.fix_for(violation),
+        docs=rule.docs,
+        intent=source,
+    )
 
 
 INTERNAL = "internal error: rule"  # how a finding from a rule that raised begins
@@ -87,7 +92,7 @@ def validate_file(path: str | Path) -> Result:
     except IntentUnreadable as exc:
         return Result(source, None, None, sort_findings(exc.findings))
     plan = build_plan(intent)
-    return Result(source, intent, plan, check(intent, plan, smap, source))
+    return Result(source, intent, plan, check(intent, plan, smap, source), smap)
 
 
 def exit_code(results: list[Result]) -> int:

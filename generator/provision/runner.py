@@ -36,6 +36,7 @@ from generator.provision.refs import Resolver
 from generator.rules.core import ERROR, Finding
 
 if TYPE_CHECKING:
+    from generator.load import SourceMap
     from generator.plan import Plan
 
 CLOUDS = {  # name: (Resource Manager endpoint, Microsoft Entra authority host)
@@ -124,7 +125,8 @@ class Survey:
     resolver: Resolver
 
 
-def survey(plan: Plan, backend: Backend, source: str = "", retry: Retry | None = None) -> Survey:
+def survey(plan: Plan, backend: Backend, source: str = "", retry: Retry | None = None,
+           smap: SourceMap | None = None) -> Survey:
     """Read every resource, classify each change, run the live checks. Sends only reads."""
     retry = retry or Retry.from_env()
     resolver = Resolver(plan.resources, backend.subscription)
@@ -136,28 +138,18 @@ def survey(plan: Plan, backend: Backend, source: str = "", retry: Retry | None =
         found = live_checks.run(ctx) + [f for c in changes for f in c.findings]
     except BackendError as error:
         raise AzureAccessError(f"cannot read Azure: {error}") from None
-    return Survey(changes, to_findings(found, source), resolver)
+    return Survey(changes, to_findings(found, source, smap), resolver)
 
 
-def to_findings(found, source: str) -> tuple[Finding, ...]:
+def to_findings(found, source: str, smap: SourceMap | None = None) -> tuple[Finding, ...]:
+    """Live checks' (rule id, violation) pairs as findings, with lines from the intent's source
+    map (read again from `source` only when the caller has none)."""
     from generator.rules import by_id
-    from generator.validate import sort_findings
+    from generator.validate import sort_findings, to_finding
 
-    smap = _source_map(source)
-    out = []
-    for rule_id, violation in found:
-        rule = by_id(rule_id)
-        out.append(Finding(
-            rule=rule_id,
-            severity=violation.severity or (rule.severity if rule else ERROR),
-            path=violation.path,
-            message=violation.message,
-            line=smap.line_for(violation.path) if smap else None,
-            fix=rule.fix_for(violation) if rule else "",
-            docs=rule.docs if rule else "",
-            intent=source,
-        ))
-    return sort_findings(out)
+    smap = smap or _source_map(source)
+    return sort_findings(to_finding(by_id(rule_id), violation, smap, source)
+                         for rule_id, violation in found)
 
 
 def _source_map(source: str):
@@ -171,12 +163,12 @@ def _source_map(source: str):
         return None
 
 
-def live_changes(plan: Plan, options: AzureOptions,
-                 source: str = "") -> tuple[dict[str, dict], list[Finding]]:
+def live_changes(plan: Plan, options: AzureOptions, source: str = "",
+                 smap: SourceMap | None = None) -> tuple[dict[str, dict], list[Finding]]:
     """`plan --live`: ref -> {"action", "properties"}, and the live findings. Reads only."""
     backend = azure_backend(options)
     try:
-        result = survey(plan, backend, source)
+        result = survey(plan, backend, source, smap=smap)
     finally:
         backend.close()
     return {c.ref: c.as_json() for c in result.changes}, list(result.findings)
@@ -188,7 +180,7 @@ def live_changes(plan: Plan, options: AzureOptions,
 def run_apply(plan: Plan, findings, source: str, *, options: AzureOptions | None, dry_run: bool,
               yes: bool, fmt: str, backend: Backend | None = None, retry: Retry | None = None,
               stdin: TextIO | None = None, out: TextIO | None = None,
-              err: TextIO | None = None) -> int:
+              err: TextIO | None = None, smap: SourceMap | None = None) -> int:
     """Survey, show, confirm, write. Returns the exit code (0 done, 1 findings or failures)."""
     out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
     retry = retry or Retry.from_env()
@@ -196,17 +188,18 @@ def run_apply(plan: Plan, findings, source: str, *, options: AzureOptions | None
     backend = backend or azure_backend(options)
     try:
         return _apply(plan, tuple(findings), source, backend, retry, dry_run, yes, fmt,
-                      stdin, out, err)
+                      stdin, out, err, smap)
     finally:
         if own:
             backend.close()
 
 
-def _apply(plan, findings, source, backend, retry, dry_run, yes, fmt, stdin, out, err) -> int:
+def _apply(plan, findings, source, backend, retry, dry_run, yes, fmt, stdin, out, err,
+           smap) -> int:
     from generator.validate import sort_findings
 
     started = time.monotonic()
-    result = survey(plan, backend, source, retry)
+    result = survey(plan, backend, source, retry, smap)
     findings = sort_findings((*findings, *result.findings))
     doc: dict[str, Any] = {"intent": source, "dryRun": dry_run,
                            "changes": changes_json(result.changes),
