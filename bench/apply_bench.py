@@ -55,13 +55,11 @@ def status() -> str:
 
 def _suffix(resource) -> str:
     """The tail of the resource's ARM path, lower case, to match request paths."""
+    from generator.provision.refs import provider_path
+
     if resource.type == "Microsoft.Resources/resourceGroups":
         return f"/resourcegroups/{resource.name}".lower()
-    namespace, *types = resource.type.split("/")
-    parts = [namespace]
-    for kind, name in zip(types, resource.name.split("/"), strict=False):
-        parts += [kind, name]
-    return ("/providers/" + "/".join(parts)).lower()
+    return "/" + provider_path(resource.type, resource.name).lower()
 
 
 def _is_lro(arm_type: str) -> bool:

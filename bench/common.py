@@ -8,7 +8,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -66,11 +65,6 @@ def _round(value: float | None) -> float | None:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
-
-
-def repeat(fn: Callable[[], float], times: int) -> list[float]:
-    """Call a function that returns its own measured seconds `times` times."""
-    return [fn() for _ in range(times)]
 
 
 def bench_env(pycache: Path) -> dict[str, str]:
