@@ -25,9 +25,8 @@ from generator.resources import (
     SUBNET,
     UAMI,
 )
+from generator.rules.identity import JOIN, READ
 
-JOIN = "Microsoft.Network/virtualNetworks/subnets/join/action"
-READ = "Microsoft.Network/virtualNetworks/subnets/read"
 ASSIGN_IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"
 # What writing a resource that links another one needs besides `<type>/write` (ARM checks the
 # link's join or assign action on the linked resource).

@@ -21,12 +21,11 @@ from generator.plan import Plan, Resource, SubnetPlan
 from generator.provision.backend import Backend
 from generator.provision.diff import Change, lookup
 from generator.provision.refs import Resolver
+from generator.rules.common import SUBNET_PATHS
 from generator.rules.core import ERROR, INFO, WARNING, Violation
 
 Found = tuple[str, Violation]
 AKS_DELEGATION = "microsoft.containerservice/managedclusters"
-SUBNET_PATHS = {"node": "network.nodeSubnet", "pod": "network.podSubnet",
-                "apiServer": "network.apiServerSubnet"}
 EXISTING_PATHS = {"vnet": ("NET-RANGE-011", "network.vnet.id"),
                   "routeTable": ("NET-RT-001", "network.routeTable.id"),
                   "identity": ("NET-IAM-001", "identity.id")}

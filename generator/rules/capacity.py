@@ -13,8 +13,6 @@ from generator.record import record
 from generator.rules.common import SUBNET_PATHS, pod_ranges
 from generator.rules.core import Violation
 
-VNET_MAX_IPS = 65536
-API_SERVER_MIN_PREFIX = 28
 STATIC_MAX_PREFIX = 12
 UNITS = {"addresses": "usable addresses", "nodes": "/24 node ranges", "blocks": "/28 blocks"}
 

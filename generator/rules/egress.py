@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.rules.common import LEARN, pool_path, version_below
+from generator.rules.common import LEARN, SUBNET_PATHS, pool_path, version_below
 from generator.rules.core import ERROR, INFO, WARNING, Violation, entry, rule
 
 TYPE_PATH = "network.outbound.type"
@@ -150,7 +150,7 @@ def user_nat_gateway_on_subnets(intent, plan):
     for subnet in (net.node_subnet, net.pod_subnet):
         if subnet is None:
             continue
-        key = "network.nodeSubnet" if subnet.role == "node" else "network.podSubnet"
+        key = SUBNET_PATHS[subnet.role]
         if subnet.existing:
             yield Violation(
                 f"{key}.id",

@@ -9,12 +9,12 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from generator.plan import Ref
+from generator.planner import SUBNET_ROLE_JOIN
 from generator.resources import NETWORK_CONTRIBUTOR, ROLE_ASSIGNMENT
 from generator.rules.common import LEARN, SUBNET_PATHS
 from generator.rules.core import ERROR, INFO, WARNING, Violation, entry, rule
 
-JOIN = "Microsoft.Network/virtualNetworks/subnets/join/action"
-READ = "Microsoft.Network/virtualNetworks/subnets/read"
+JOIN, READ = SUBNET_ROLE_JOIN
 ROUTE_TABLE_NEEDS = (
     "Microsoft.Network/routeTables/read",
     "Microsoft.Network/routeTables/write",

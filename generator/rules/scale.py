@@ -6,13 +6,13 @@ resolved them (10% rounded up when maxSurge is omitted).
 
 from __future__ import annotations
 
+from generator.planner import KUBENET_MAX_NODES
+from generator.planner import PLATFORM_MAX_NODES as CLUSTER_MAX_NODES
 from generator.rules.common import LEARN, pool_path
 from generator.rules.core import ERROR, WARNING, Violation, entry, rule
 
-CLUSTER_MAX_NODES = 5000
 POOL_MAX_NODES = 1000
 CLUSTER_MAX_POOLS = 100
-KUBENET_MAX_NODES = 400
 OVERLAY_MAX_PODS = 200_000
 DYNAMIC_MAX_PODS = 50_000
 FREE_TIER_MAX_NODES = 10

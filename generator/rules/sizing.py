@@ -12,11 +12,11 @@ from __future__ import annotations
 import ipaddress
 
 from generator import ipam
+from generator.planner import API_SERVER_SUBNET_PREFIX as API_SERVER_MIN_PREFIX
+from generator.planner import VNET_MAX_IPS
 from generator.rules.capacity import (
-    API_SERVER_MIN_PREFIX,
     STATIC_MAX_PREFIX,
     UNITS,
-    VNET_MAX_IPS,
     blocks_per_node,
     budgets,
     capacity_check,

@@ -28,12 +28,13 @@ from generator.resources import (
     SUBNET,
 )
 
+# parameter bounds are the rules' own limits: a template refuses what validate refuses
+from generator.rules.egress import IDLE_MINUTES, OUTBOUND_IPS
+from generator.rules.pods import MAX_PODS, MIN_PODS
+from generator.rules.scale import POOL_MAX_NODES
+
 DEPLOYMENTS_API = "2022-09-01"  # Microsoft.Resources/deployments (nested deployments, modules)
 DEPLOYMENT_NAME_MAX = 64
-MAX_NODES_PER_POOL = 1000  # NET-SCALE-001
-MAX_PODS = (10, 250)  # NET-PODS-001
-NAT_IDLE_TIMEOUT = (4, 120)  # NET-EGRESS: NAT gateway idle timeout in minutes
-NAT_OUTBOUND_IPS = (1, 16)  # NET-EGRESS: managed NAT gateway outbound IPs
 TIERS = ("Free", "Standard", "Premium")
 GROUP_SYMBOL = "rg"  # `resourceGroup` would shadow the Bicep function of that name
 
@@ -243,21 +244,21 @@ def _pool_params(pool: PoolPlan) -> list[Param]:
     out = [
         Param(f"{pool.name}VmSize", "string", pool.vm_size, f"VM size of {label}"),
         Param(f"{pool.name}Count", "int", pool.count, f"Node count of {label}; {sized}",
-              min_value=low, max_value=MAX_NODES_PER_POOL),
+              min_value=low, max_value=POOL_MAX_NODES),
     ]
     if pool.autoscale:
         out += [
             Param(f"{pool.name}MinCount", "int",
                   pool.min_count if pool.min_count is not None else pool.count,
-                  f"Autoscaler minimum of {label}", min_value=low, max_value=MAX_NODES_PER_POOL),
+                  f"Autoscaler minimum of {label}", min_value=low, max_value=POOL_MAX_NODES),
             Param(f"{pool.name}MaxCount", "int", pool.max_count,
                   f"Autoscaler maximum of {label}; {sized}", min_value=low,
-                  max_value=MAX_NODES_PER_POOL),
+                  max_value=POOL_MAX_NODES),
         ]
     out += [
         Param(f"{pool.name}MaxPods", "int", pool.max_pods,
               f"Maximum pods per node of {label}; the subnets and pod ranges were sized for "
-              f"{pool.max_pods}", min_value=MAX_PODS[0], max_value=MAX_PODS[1]),
+              f"{pool.max_pods}", min_value=MIN_PODS, max_value=MAX_PODS),
         Param(f"{pool.name}MaxSurge", "string", pool.max_surge,
               f"Extra nodes during upgrades of {label}: a number or a percentage such as 33%"),
     ]
@@ -268,8 +269,8 @@ def _egress_params(plan: Plan, bodies: dict[str, dict], cluster_body: dict) -> l
     out = plan.network.outbound
     params: list[Param] = []
     idle = Param("natGatewayIdleTimeout", "int", out.idle_timeout_minutes,
-                 "NAT gateway TCP idle timeout in minutes", min_value=NAT_IDLE_TIMEOUT[0],
-                 max_value=NAT_IDLE_TIMEOUT[1])
+                 "NAT gateway TCP idle timeout in minutes", min_value=IDLE_MINUTES[0],
+                 max_value=IDLE_MINUTES[1])
     nat = next((r for r in plan.resources if r.type == NAT_GATEWAY and not r.existing), None)
     if nat is not None:
         params.append(idle)
@@ -277,8 +278,8 @@ def _egress_params(plan: Plan, bodies: dict[str, dict], cluster_body: dict) -> l
     profile = ("properties", "networkProfile", "natGatewayProfile")
     if _get(cluster_body, profile) is not None:
         count = Param("natGatewayOutboundIpCount", "int", out.managed_outbound_ip_count,
-                      "Public IPs of the AKS-managed NAT gateway", min_value=NAT_OUTBOUND_IPS[0],
-                      max_value=NAT_OUTBOUND_IPS[1])
+                      "Public IPs of the AKS-managed NAT gateway", min_value=OUTBOUND_IPS[0],
+                      max_value=OUTBOUND_IPS[1])
         params += [count, idle]
         _bind(cluster_body, (*profile, "managedOutboundIPProfile", "count"), count.name, params)
         _bind(cluster_body, (*profile, "idleTimeoutInMinutes"), idle.name, params)

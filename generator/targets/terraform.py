@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from generator import resources as arm
 from generator.plan import SUBSCRIPTION, Ref
 from generator.rules.core import ERROR, Finding
+from generator.rules.egress import PREVIEW_TYPES
+from generator.rules.pods import MAX_PODS, MIN_PODS
 from generator.targets.hcl import Expr, align, hcl, quote
 from generator.targets.tfnetwork import NetworkBlocks
 
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
 
 VERSIONS = {"terraform": ">= 1.5", "azurerm": "~> 4.55", "azapi": "~> 2.0"}
 AZURERM_DOCS = "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/kubernetes_cluster"
-PREVIEW_OUTBOUND = ("block", "managedNATGatewayV2")
 TF_TYPES = {
     arm.RG: "azurerm_resource_group",
     arm.VNET: "azurerm_virtual_network",
@@ -81,7 +82,7 @@ def constraints(plan: Plan, source: str = "") -> list[Finding]:
                 docs=AZURERM_DOCS,
             )
         )
-    if net.outbound.type in PREVIEW_OUTBOUND:
+    if net.outbound.type in PREVIEW_TYPES:
         out.append(
             Finding(
                 rule="NET-MAP-001",
@@ -463,6 +464,7 @@ class _Builder(NetworkBlocks):
             ],
             "cidr_lists": [f"var.network.{k}" for k, v in network.items() if isinstance(v, list)],
             "node_pools": pools,
+            "max_pods": (MIN_PODS, MAX_PODS),  # NET-PODS-001's bounds
         }
 
     def outputs(self) -> list[dict[str, Any]]:
