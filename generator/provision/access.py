@@ -15,7 +15,8 @@ from functools import cache
 
 from generator.plan import Ref, Resource
 from generator.provision.diff import lookup
-from generator.provision.refs import Unknown, dig
+from generator.provision.live import err
+from generator.provision.refs import Unknown, dig, within
 from generator.resources import (
     CLUSTER,
     NAT_GATEWAY,
@@ -25,6 +26,7 @@ from generator.resources import (
     SUBNET,
     UAMI,
 )
+from generator.rules.common import SUBNET_PATHS
 from generator.rules.identity import JOIN, READ
 
 ASSIGN_IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"
@@ -70,8 +72,6 @@ def principal(ctx) -> str | None:
 
 
 def identity_can_join(ctx) -> Iterator[tuple]:
-    from generator.provision.live import SUBNET_PATHS, err
-
     who = principal(ctx)
     if who is None:
         return
@@ -105,7 +105,7 @@ def _pending(ctx, scope: str) -> list[dict]:
     for resource in ctx.plan.of_type(ROLE_ASSIGNMENT):
         change = ctx.changes.get(resource.ref)
         at = ctx.resolver.address(resource).rsplit("/providers/Microsoft.Authorization/", 1)[0]
-        if change is None or not change.writes or not _within(scope, at):
+        if change is None or not change.writes or not within(scope, at):
             continue
         role_ref = resource.properties.get("roleDefinitionId")
         role = ctx.plan.resource(role_ref.ref) if isinstance(role_ref, Ref) else None
@@ -120,19 +120,12 @@ def _pending(ctx, scope: str) -> list[dict]:
     return out
 
 
-def _within(scope: str, parent: str) -> bool:
-    scope, parent = scope.lower().rstrip("/"), parent.lower().rstrip("/")
-    return scope == parent or scope.startswith(parent + "/")
-
-
 # --- the caller ---------------------------------------------------------------------------------
 
 
 def caller_can_apply(ctx) -> Iterator[tuple]:
     """NET-IAM-007: the caller may write every resource apply writes, join existing subnets and
     assign an existing identity."""
-    from generator.provision.live import SUBNET_PATHS, err
-
     needs: dict[str, tuple[str, set[str]]] = {}
 
     def need(scope: str, action: str, path: str) -> None:

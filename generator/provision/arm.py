@@ -213,8 +213,7 @@ class AzureBackend:
         ops = self.client("auth").role_assignments
         found = _call(lambda: [to_json(a) for a in ops.list_for_scope(
             scope, filter=f"principalId eq '{principal_id}'")])
-        low = scope.lower().rstrip("/")
-        return [a for a in found if low == _scope(a) or low.startswith(_scope(a) + "/")]
+        return [a for a in found if refs.within(scope, _scope(a))]
 
     def role_definition(self, role_definition_id: str) -> dict | None:
         ops = self.client("auth").role_definitions
@@ -246,8 +245,7 @@ class AzureBackend:
 
 def _scope(assignment: dict) -> str:
     props = assignment.get("properties") or {}
-    scope = props.get("scope") or refs.scope_of(str(assignment.get("id", "")))
-    return str(scope).lower().rstrip("/")
+    return str(props.get("scope") or refs.scope_of(str(assignment.get("id", ""))))
 
 
 def _adapter(parsed: Parsed) -> Adapter:

@@ -153,14 +153,13 @@ class InMemoryBackend:
 
     def role_assignments(self, scope: str, principal_id: str) -> list[dict]:
         self._record("LIST", scope).ended = time.monotonic()
-        scope = scope.lower()
         with self._lock:
             out = []
             for key, live in self.store.items():
                 props = live.get("properties") or {}
-                at = str(props.get("scope", key.rsplit("/providers/", 1)[0])).lower()
+                at = str(props.get("scope", refs.scope_of(key)))
                 if (f"/providers/{ROLE_ASSIGNMENT.lower()}/" in key
-                        and (scope == at or scope.startswith(at + "/"))
+                        and refs.within(scope, at)
                         and str(props.get("principalId", "")).lower() == principal_id.lower()):
                     out.append(copy.deepcopy(live))
             return out

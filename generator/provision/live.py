@@ -61,6 +61,7 @@ class LiveContext:
 
 
 def run(ctx: LiveContext) -> list[Found]:
+    # imported here: both modules build on this one's helpers
     from generator.provision import access, nsgrules
 
     out: list[Found] = []

@@ -12,14 +12,13 @@ import ipaddress
 from collections.abc import Iterator
 
 from generator.provision.diff import lookup
+from generator.provision.live import SUBNET_PATHS, err, prefixes, props, subnet_plans
 from generator.rules.core import INFO
 
 ANY = ("*", "any", "virtualnetwork")
 
 
 def subnet_nsgs(ctx) -> Iterator[tuple]:
-    from generator.provision.live import SUBNET_PATHS, err, prefixes, props, subnet_plans
-
     cluster = _cluster_ranges(ctx)
     for subnet, symbol in subnet_plans(ctx.plan):
         live = ctx.live(ctx.resource(symbol))
@@ -42,8 +41,6 @@ def subnet_nsgs(ctx) -> Iterator[tuple]:
 
 
 def _cluster_ranges(ctx) -> list[str]:
-    from generator.provision.live import prefixes
-
     net = ctx.plan.network
     out = []
     for subnet in (net.node_subnet, net.pod_subnet):

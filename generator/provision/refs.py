@@ -67,6 +67,13 @@ def scope_of(address_: str) -> str:
     return address_.rsplit("/providers/", 1)[0]
 
 
+def within(scope: str, parent: str) -> bool:
+    """Whether `scope` is `parent` or lies under it (what a role assignment at `parent` covers);
+    ids compare case-insensitively."""
+    scope, parent = scope.lower().rstrip("/"), parent.lower().rstrip("/")
+    return scope == parent or scope.startswith(parent + "/")
+
+
 def dig(body: dict | None, path: tuple[str, ...]) -> Any:
     node: Any = body
     for key in path:
