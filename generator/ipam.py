@@ -79,6 +79,13 @@ def per_node_slash24_prefix(nodes: int) -> int:
     return 24 - (max(nodes, 1) - 1).bit_length()
 
 
+def tenth_address(network: Network) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The DNS service IP AKS picks: the 10th address (10.0.0.10); in a tiny range the last one
+    below the broadcast address. A /31 or /32 has no valid choice: its network address, which a
+    rule reports."""
+    return network.network_address + min(10, max(network.num_addresses - 2, 0))
+
+
 def overlaps(a: Network, b: Network) -> bool:
     return a.version == b.version and a.overlaps(b)
 

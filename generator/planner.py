@@ -277,10 +277,7 @@ def _ranges(given, defaults, path: str, dual: bool, defaulted: set[str]):
 
 def _tenth_address(cidr: str, defaulted: set[str]) -> str:
     defaulted.add("network.dnsServiceIp")
-    network = ipaddress.ip_network(cidr)
-    # The 10th address (AKS's 10.0.0.10); in a tiny range the last one below the broadcast
-    # address. A /31 or /32 has no valid choice: its network address, which a rule reports.
-    return str(network.network_address + min(10, max(network.num_addresses - 2, 0)))
+    return str(ipam.tenth_address(ipam.net(cidr)))
 
 
 def _vnet(intent: Intent) -> VNetPlan:

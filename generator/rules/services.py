@@ -94,7 +94,7 @@ def dns_ip_inside_service_cidr(intent, plan):
         yield Violation(
             DNS_PATH,
             f"dnsServiceIp {dns} is outside the service CIDR {svc}",
-            {"service_cidr": str(svc), "example": str(_tenth(svc))},
+            {"service_cidr": str(svc), "example": str(ipam.tenth_address(svc))},
         )
 
 
@@ -121,7 +121,7 @@ def dns_ip_not_first_address(intent, plan):
             DNS_PATH,
             f"dnsServiceIp {dns} is the first address of {svc}, which "
             f"belongs to the kubernetes API service",
-            {"service_cidr": str(svc), "example": str(_tenth(svc))},
+            {"service_cidr": str(svc), "example": str(ipam.tenth_address(svc))},
         )
 
 
@@ -150,7 +150,7 @@ def dns_ip_not_range_boundary(intent, plan):
         yield Violation(
             DNS_PATH,
             f"dnsServiceIp {dns} is the {which} address of {svc}",
-            {"service_cidr": str(svc), "example": str(_tenth(svc))},
+            {"service_cidr": str(svc), "example": str(ipam.tenth_address(svc))},
         )
 
 
@@ -213,10 +213,6 @@ def service_range_extensible(intent, plan):
             f"is below 1.33: serviceCidr "
             f"{plan.network.service_cidr} is fixed at creation",
         )
-
-
-def _tenth(svc: ipam.Network):
-    return svc.network_address + min(10, max(svc.num_addresses - 2, 0))
 
 
 RULES = (
