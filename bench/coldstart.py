@@ -26,8 +26,6 @@ def commands() -> list[tuple[str, str, list[str]]]:
         ("floor", f'python -c "{FLOOR}"', [PYTHON, "-c", FLOOR]),
         ("stack", f"stack floor: python bench/stackfloor.py validate {SAMPLE}",
          [PYTHON, "bench/stackfloor.py", "validate", SAMPLE]),
-        ("stack-tables", f"stack floor with rich tables: python bench/stackfloor.py plan {SAMPLE}",
-         [PYTHON, "bench/stackfloor.py", "plan", SAMPLE]),
         ("validate", f"aksnet validate {SAMPLE}", [*aksnet, "validate", SAMPLE]),
         ("plan", f"aksnet plan {SAMPLE}", [*aksnet, "plan", SAMPLE]),
         ("plan-json", f"aksnet plan {SAMPLE} --format json",
@@ -50,7 +48,7 @@ def measure(runs: int, env: dict[str, str]) -> list[Figure]:
             times[name].append(seconds)
     floor = median(times["floor"])
     # each command beside the least its own work can cost on this stack
-    stack_of = {"validate": "stack", "plan": "stack-tables", "plan-json": "stack"}
+    stack_of = {"validate": "stack", "plan": "stack", "plan-json": "stack"}
     out = []
     for name, label, _ in cmds:
         value = median(times[name])

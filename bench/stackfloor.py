@@ -2,13 +2,11 @@
 
 The import floor, `python -c "import typer, jinja2, pydantic"`, loads none of what the commands
 actually stand on: pydantic's top-level import is lazy (its validation machinery loads with the
-first model), and it has no YAML and no rich. This script does only that part of the work:
-
-- `validate FILE`: read the YAML file and validate it against one small frozen pydantic model,
-  with pydantic's plugin lookup deferred as aksnet defers it. What `aksnet validate` and
-  `aksnet plan --format json` cannot go below.
-- `plan FILE`: the same, then print the file's keys and values as three rich tables of the size
-  of the plan's (about 25 rows). What `aksnet plan` (text, rich tables) cannot go below.
+first model), and it has no YAML. This script does only that part of the work: `validate FILE`
+reads the YAML file and validates it against one small frozen pydantic model, with pydantic's
+plugin lookup deferred as aksnet defers it. What `aksnet validate` and `aksnet plan` (text or
+JSON) cannot go below: plan text is formatted by aksnet's own table writer, whose cost is a
+string join.
 
 No Typer: aksnet's console script does not run Typer for these command lines either. Like it,
 the script collects no garbage while importing and leaves without the interpreter's teardown
@@ -39,44 +37,13 @@ class Intent(BaseModel):
     location: str
 
 
-def leaves(data, path=""):
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from leaves(value, f"{path}[{i}]")
-    else:
-        yield path, str(data)
-
-
-def tables(data) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(markup=False, emoji=False, highlight=False)
-    rows = list(leaves(data))
-    for title, part in (("one", rows[0::3]), ("two", rows[1::3]), ("three", rows[2::3])):
-        table = Table(title=title, title_justify="left")
-        for column in ("key", "value", "length", "note"):
-            table.add_column(column, overflow="fold")
-        for key, value in part:
-            table.add_row(key, value, str(len(value)), "")
-        console.print(table)
-
-
 def main(command: str, path: str) -> None:
-    if command == "plan":
-        import rich.console  # noqa: F401 - imported with the others, as aksnet's plan does
-        import rich.table  # noqa: F401
+    if command != "validate":
+        raise SystemExit(f"usage: stackfloor.py validate FILE (not {command!r})")
     gc.freeze()
     gc.enable()
     data = yaml.load(Path(path).read_bytes(), Loader=yaml.CSafeLoader)
-    intent = Intent.model_validate(data)
-    if command == "plan":
-        tables(data)
-    else:
-        print(intent.name)
+    print(Intent.model_validate(data).name)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def _run(command: str, files: list[Path], fmt: str) -> int:
     from generator import commands, validate  # noqa: F401 - imported here for the line above
 
     if command == "plan" and fmt == "text":
-        from generator import plantext  # noqa: F401 - rich, for the tables
+        from generator import plantext  # noqa: F401 - the tables
     gc.freeze()
     gc.enable()
     if command == "validate":

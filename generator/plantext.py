@@ -1,15 +1,13 @@
 """The human view of a plan: the model and why, every address range with its size and how full it
-will be, capacity, and the resources, as rich tables. rich is imported here only."""
+will be, capacity, and the resources, as boxed tables (generator.boxtable)."""
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+import sys
+from typing import Any, TextIO
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from generator.boxtable import Style, Table, clean
 from generator.plan import Plan
 
 
@@ -75,56 +73,54 @@ def address_rows(plan: Plan) -> list[tuple[str, ...]]:
     return rows
 
 
-def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None) -> None:
-    console = _console()
+def render_plan(plan: Plan, changes: dict[str, dict[str, Any]] | None = None,
+                stream: TextIO | None = None) -> None:
+    """Write the plan to `stream` (stdout) in one piece."""
+    stream = stream or sys.stdout
+    stream.write("\n".join(plan_lines(plan, changes, Style.of(stream))) + "\n")
+
+
+def plan_lines(plan: Plan, changes: dict[str, dict[str, Any]] | None, style: Style) -> list[str]:
     net = plan.network
-    console.print(Text.assemble((plan.name, "bold"), f" in {plan.location} (resource group "
-                                f"{plan.resource_group})"))
     policy = f", policy {net.policy}" if net.policy != "none" else ""
-    console.print(Text.assemble(
-        "model ", (net.model, "bold"), f" (plugin {net.plugin}"
+    lines = [
+        f"{style.strong(plan.name)} in {clean(plan.location)} (resource group "
+        f"{clean(plan.resource_group)})",
+        f"model {style.strong(net.model)} (plugin {net.plugin}"
         f"{' / ' + net.plugin_mode if net.plugin_mode else ''}, "
-        f"data plane {net.dataplane}{policy}), outbound {net.outbound.type}"
-    ))
-    for reason in net.model_reasons:
-        console.print(f"  - {reason}")
-    table = Table(title="Address plan", title_justify="left")
-    for col in ("range", "prefix", "usable", "needed", "full", ""):
-        table.add_column(col, overflow="fold")
+        f"data plane {net.dataplane}{policy}), outbound {net.outbound.type}",
+        *(f"  - {clean(reason)}" for reason in net.model_reasons),
+    ]
+    table = Table("Address plan", ("range", "prefix", "usable", "needed", "full", ""),
+                  fold=("range", "prefix", "needed"))
     for row in address_rows(plan):
         table.add_row(*row)
-    console.print(table)
-    pools = Table(title="Node pools", title_justify="left")
-    for col in ("pool", "mode", "os", "nodes", "surge", "max pods"):
-        pools.add_column(col)
+    lines += table.lines(style)
+    lines += _pools(plan).lines(style)
+    cap = plan.capacity
+    lines.append(
+        f"capacity: up to {style.strong(f'{cap.max_nodes:,}')} nodes x {cap.max_pods_per_node} "
+        f"pods = {cap.max_pods:,} pods, limited by {cap.limited_by}"
+    )
+    lines += _resources(plan, changes).lines(style)
+    return lines
+
+
+def _pools(plan: Plan) -> Table:
+    table = Table("Node pools", ("pool", "mode", "os", "nodes", "surge", "max pods"))
     for p in plan.node_pools:
         nodes = f"{p.min_count}-{p.max_count}" if p.autoscale else str(p.count)
-        pools.add_row(p.name, p.mode, p.os, nodes, str(p.surge_nodes), str(p.max_pods))
-    console.print(pools)
-    cap = plan.capacity
-    console.print(Text.assemble(
-        "capacity: up to ", (f"{cap.max_nodes:,}", "bold"),
-        f" nodes x {cap.max_pods_per_node} pods = {cap.max_pods:,} pods, limited by "
-        f"{cap.limited_by}"
-    ))
-    _resources(console, plan, changes)
+        table.add_row(p.name, p.mode, p.os, nodes, str(p.surge_nodes), str(p.max_pods))
+    return table
 
 
-def _console():
-    """A console that prints text as given: names and values from the intent are never read as
-    rich markup or emoji codes (a tag "[prod]" stays "[prod]"), and nothing is colored by guess
-    (the guessing compiles a dozen regular expressions on every start)."""
-    return Console(markup=False, emoji=False, highlight=False)
-
-
-def _resources(console, plan: Plan, changes) -> None:
-    table = Table(title="Resources", title_justify="left")
-    for col in ("action", "resource", "type", "name", "changes"):
-        table.add_column(col, overflow="fold")
+def _resources(plan: Plan, changes) -> Table:
+    table = Table("Resources", ("action", "resource", "type", "name", "changes"),
+                  fold=("type", "name", "changes"))
     for r in plan.ordered():
         change = (changes or {}).get(r.ref)
         action = change["action"] if change else ("existing" if r.existing else "create")
         diff = ", ".join(change.get("properties", [])) if change else ""
         short_type = r.type.split("/", 1)[1]  # the provider namespace adds nothing here
         table.add_row(action, r.symbol, short_type, r.name, diff)
-    console.print(table)
+    return table

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from generator import __version__
 from generator.cli import app
 from generator.rules import CATALOG
-from tests.conftest import BASE, ROOT, merge
+from tests.conftest import BASE, ROOT, SAMPLES, merge
 
 OVERLAY = str(ROOT / "samples" / "overlay.yaml")
 FINDING_KEYS = {"rule", "severity", "path", "line", "message", "fix", "docs"}
@@ -224,6 +224,22 @@ def test_plan_text_shows_the_address_plan_and_capacity():
     assert result.exit_code == 0
     for needle in ("10.224.0.0", "10.244.0.0/16", "10.0.0.0/16", "nodeSubnet"):
         assert needle in result.stdout
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_plan_text_off_a_terminal_keeps_every_value_whole(sample):
+    # piped or redirected, a row is one line: each resource's row holds its whole name and type,
+    # so grep finds it; the frame lines up
+    doc = json.loads(run("plan", sample, "-f", "json").stdout)
+    result = run("plan", sample)
+    assert result.exit_code in (0, 1)
+    lines = result.stdout.splitlines()
+    for res in doc["resources"]:
+        short_type = res["type"].split("/", 1)[1]
+        assert any(res["name"] in line and short_type in line for line in lines), res["name"]
+    assert "\x1b" not in result.stdout
+    for block in re.findall(r"^┏.*?^└[^\n]*", result.stdout, flags=re.M | re.S):
+        assert len({len(line) for line in block.splitlines()}) == 1
 
 
 def test_plan_takes_exactly_one_intent(files):

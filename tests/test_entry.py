@@ -134,8 +134,8 @@ entry.main()
 """
 
 
-@pytest.mark.parametrize("argv", [["validate", OVERLAY], ["plan", OVERLAY, "-f", "json"]],
-                         ids=" ".join)
+@pytest.mark.parametrize("argv", [["validate", OVERLAY], ["plan", OVERLAY],
+                                  ["plan", OVERLAY, "-f", "json"]], ids=" ".join)
 def test_the_fast_path_loads_neither_typer_nor_package_metadata(argv):
     out = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
                          cwd=ROOT, timeout=120)
