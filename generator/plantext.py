@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from generator.boxtable import Style, Table, clean
 from generator.plan import Plan
+from generator.report import action_of
 
 
 def _fill(required: int | None, usable: int | None) -> str:
@@ -119,8 +120,8 @@ def _resources(plan: Plan, changes) -> Table:
                   fold=("type", "name", "changes"))
     for r in plan.ordered():
         change = (changes or {}).get(r.ref)
-        action = change["action"] if change else ("existing" if r.existing else "create")
         diff = ", ".join(change.get("properties", [])) if change else ""
         short_type = r.type.split("/", 1)[1]  # the provider namespace adds nothing here
-        table.add_row(action, r.symbol, short_type, r.name, diff)
+        table.add_row(action_of(r, changes), r.symbol, short_type, r.name,
+                      diff or ("existing" if r.existing else ""))
     return table

@@ -94,12 +94,19 @@ def plan_json(plan: Plan, findings: tuple[Finding, ...] = (),
     }
 
 
-def resource_json(resource, changes=None) -> dict[str, Any]:
+def action_of(resource, changes=None) -> str:
+    """What applying the plan does to `resource`: create, update, no-op... (offline: create, or
+    no-op for an existing resource)."""
     change = (changes or {}).get(resource.ref)
     action = change["action"] if change else ("no-op" if resource.existing else "create")
     # Existing resources are only read, never written: the contract's word for that is no-op.
-    action = "no-op" if action == "read" else action
-    out: dict[str, Any] = {"type": resource.type, "name": resource.name, "action": action,
+    return "no-op" if action == "read" else action
+
+
+def resource_json(resource, changes=None) -> dict[str, Any]:
+    change = (changes or {}).get(resource.ref)
+    out: dict[str, Any] = {"type": resource.type, "name": resource.name,
+                           "action": action_of(resource, changes),
                            "dependsOn": list(resource.depends_on),
                            "apiVersion": resource.api_version, "existing": resource.existing}
     if change and change.get("properties"):

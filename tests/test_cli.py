@@ -229,14 +229,15 @@ def test_plan_text_shows_the_address_plan_and_capacity():
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_plan_text_off_a_terminal_keeps_every_value_whole(sample):
     # piped or redirected, a row is one line: each resource's row holds its whole name and type,
-    # so grep finds it; the frame lines up
+    # so grep finds it, and the action plan JSON gives it; the frame lines up
     doc = json.loads(run("plan", sample, "-f", "json").stdout)
     result = run("plan", sample)
     assert result.exit_code in (0, 1)
     lines = result.stdout.splitlines()
     for res in doc["resources"]:
         short_type = res["type"].split("/", 1)[1]
-        assert any(res["name"] in line and short_type in line for line in lines), res["name"]
+        assert any(line.startswith(f"│ {res['action']} ") and res["name"] in line
+                   and short_type in line for line in lines), res["name"]
     assert "\x1b" not in result.stdout
     for block in re.findall(r"^┏.*?^└[^\n]*", result.stdout, flags=re.M | re.S):
         assert len({len(line) for line in block.splitlines()}) == 1
