@@ -62,6 +62,23 @@ def test_invalid_sample_reports_its_rule(sample: Path):
     assert all(isinstance(f["line"], int) and f["line"] > 1 for f in hits)  # not the comment
 
 
+@pytest.mark.parametrize(
+    "stem, other",
+    [
+        ("dual-stack-standard-nat-gateway", "NET-DS-003"),
+        ("overlay-availability-set", "NET-EGRESS-002"),
+    ],
+)
+def test_one_mistake_is_reported_once(stem: str, other: str):
+    # Two rules once both reported these samples' mistake; only the expected, more specific one
+    # does now (tests/rules/test_overlaps.py has the cases).
+    sample = ROOT / "samples" / "invalid" / f"{stem}.yaml"
+    _, doc = validate(sample)
+    rules = {f["rule"] for f in doc["results"][0]["findings"]}
+    assert expected(sample) in rules
+    assert other not in rules
+
+
 def test_a_sample_that_reports_nothing_would_fail(tmp_path):
     # the check above has teeth: a valid intent labelled with a rule does not pass it
     fake = tmp_path / "fake.yaml"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from generator.rules.common import LEARN, POD_CIDR_MODELS, pool_path
-from generator.rules.core import ERROR, INFO, WARNING, Violation, rule
+from generator.rules.core import ERROR, INFO, WARNING, Violation, entry, rule
 
 FAMILY_SETS = (("IPv4",), ("IPv4", "IPv6"))
-NAT_GATEWAY_OUTBOUND = ("managedNATGateway", "userAssignedNATGateway")
 
 
 def _wants_ipv6(plan) -> bool:
@@ -120,28 +119,6 @@ def cidr_lists_follow_ip_families(intent, plan):
 
 
 @rule(
-    id="NET-DS-003",
-    severity=ERROR,
-    title="Dual-stack does not support a Standard NAT gateway",
-    fix="set network.outbound.natGatewaySku: StandardV2, or use outbound type loadBalancer",
-    docs=LEARN + "azure-cni-overlay",
-)
-def dual_stack_egress_supported(intent, plan):
-    """What: dual-stack clusters do not support Azure NPM, Calico, a Standard-SKU NAT gateway or
-    virtual nodes. The policy engines are reported by NET-POL-004; virtual nodes cannot be asked
-    for in an intent; this rule reports the NAT gateway.
-
-    Why: the Standard NAT gateway SKU is IPv4 only; StandardV2 also handles IPv6.
-    """
-    out = plan.network.outbound
-    if _wants_ipv6(plan) and out.type in NAT_GATEWAY_OUTBOUND and out.nat_gateway_sku == "Standard":
-        yield Violation(
-            "network.outbound.natGatewaySku",
-            f"outbound type {out.type} with a Standard NAT gateway does not support dual-stack",
-        )
-
-
-@rule(
     id="NET-DS-004",
     severity=INFO,
     title="IPv6 LoadBalancer services on Azure Linux need externalTrafficPolicy Local",
@@ -169,6 +146,20 @@ def azure_linux_ipv6_services_known(intent, plan):
 RULES = (
     dual_stack_uses_overlay,
     cidr_lists_follow_ip_families,
-    dual_stack_egress_supported,
+    # Every case of NET-DS-003 has a more specific check, so it runs nothing itself: one mistake,
+    # one finding.
+    entry(
+        id="NET-DS-003",
+        severity=ERROR,
+        title="Dual-stack does not support Azure NPM, Calico, a Standard NAT gateway or "
+        "virtual nodes",
+        kind="doc",
+        docs=LEARN + "azure-cni-overlay",
+        reason="each case is reported by a more specific rule: Azure NPM and Calico by "
+        "NET-POL-004, a Standard NAT gateway (IPv4 only) by NET-EGRESS-008; virtual nodes "
+        "cannot be asked for in an intent (NET-VN-001)",
+        fix="use dataplane cilium with policy cilium, natGatewaySku StandardV2 and no virtual "
+        "nodes on dual-stack clusters",
+    ),
     azure_linux_ipv6_services_known,
 )

@@ -40,6 +40,15 @@ def preview_outbound_opted_in(intent, plan):
         )
 
 
+def _availability_set_pools(plan):
+    """(index, pool) of the availability-set pools NET-EGRESS-002 reports. On overlay none:
+    NET-PLUGIN-007 reports them, being the more specific rule (it names the model that refuses
+    them, where this one holds for every model), so one pool gives one finding."""
+    if plan.network.model == "overlay":
+        return []
+    return [(i, p) for i, p in enumerate(plan.node_pools) if p.vm_set_type == "AvailabilitySet"]
+
+
 @rule(
     id="NET-EGRESS-002",
     severity=ERROR,
@@ -49,7 +58,8 @@ def preview_outbound_opted_in(intent, plan):
 )
 def standard_lb_and_scale_sets(intent, plan):
     """What: every outbound type needs VMSS node pools and the Standard load balancer SKU; the
-    Basic SKU is unsupported since 2025-09-30.
+    Basic SKU is unsupported since 2025-09-30. On overlay an availability-set pool is reported by
+    NET-PLUGIN-007 instead.
 
     Why: AKS refuses Basic load balancers and availability-set pools for outbound.
     """
@@ -59,13 +69,12 @@ def standard_lb_and_scale_sets(intent, plan):
             "the Basic load balancer is retired (2025-09-30)",
             {"use": "loadBalancerSku: standard"},
         )
-    for i, pool in enumerate(plan.node_pools):
-        if pool.vm_set_type == "AvailabilitySet":
-            yield Violation(
-                pool_path(i, "vmSetType"),
-                f"{pool.name} uses an availability set",
-                {"use": "vmSetType: VirtualMachineScaleSets"},
-            )
+    for i, pool in _availability_set_pools(plan):
+        yield Violation(
+            pool_path(i, "vmSetType"),
+            f"{pool.name} uses an availability set",
+            {"use": "vmSetType: VirtualMachineScaleSets"},
+        )
 
 
 @rule(
@@ -239,12 +248,15 @@ def dual_stack_egress_has_ipv6(intent, plan):
     """What: the Standard NAT gateway is IPv4 only, so dual-stack clusters cannot use
     `managedNATGateway` with the Standard SKU or a Standard user-assigned NAT gateway: use
     StandardV2 (error). With userDefinedRouting, a missing `::/0` route produces a warning from
-    AKS, not a failure, and aksnet writes only `0.0.0.0/0` (warning).
+    AKS, not a failure, and aksnet writes only `0.0.0.0/0` (warning). This rule alone reports the
+    Standard NAT gateway of NET-DS-003.
 
     Why: IPv6 pod and node traffic would have no egress.
     """
     net = plan.network
-    if not net.dual_stack:
+    # Any IPv6 family, not only dual-stack: IPv6-only (NET-DS-001's error) has the same egress gap,
+    # and NET-DS-003, which no longer checks the NAT gateway, used to report it there.
+    if "IPv6" not in net.ip_families:
         return
     kind = net.outbound.type
     if kind in ("managedNATGateway", "userAssignedNATGateway") and (

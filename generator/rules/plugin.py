@@ -207,7 +207,8 @@ def windows_pod_density_recommended(intent, plan):
 def overlay_pools_use_supported_vms(intent, plan):
     """What: with Azure CNI Overlay (also with Cilium on overlay), node pools must be virtual
     machine scale sets or VirtualMachines pools, not availability sets, and cannot use DCsv2-series
-    sizes (Standard_DC1s_v2 ... Standard_DC8_v2).
+    sizes (Standard_DC1s_v2 ... Standard_DC8_v2). On overlay this rule, not NET-EGRESS-002, reports
+    an availability-set pool.
 
     Why: both are documented overlay limitations and AKS rejects such pools. For confidential
     computing use DCasv5 or DCadsv5 sizes.

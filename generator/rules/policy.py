@@ -6,7 +6,7 @@ the plugin accepts, so one wrong choice gives one finding.
 
 from __future__ import annotations
 
-from generator.rules.common import LEARN, pool_path, version_below, windows_pools
+from generator.rules.common import LEARN, version_below, windows_pools
 from generator.rules.core import ERROR, INFO, WARNING, Violation, rule
 
 NPM_MAX_NODES = 250
@@ -174,24 +174,19 @@ def azure_npm_not_retired(intent, plan):
     id="NET-POL-006",
     severity=ERROR,
     title="Calico and Azure NPM constraints (Windows, Kubernetes 1.30)",
-    fix='pin kubernetesVersion 1.30 or later (e.g. "1.33"); for Calico on Windows use an Azure '
-    "CNI model such as overlay",
+    fix='pin kubernetesVersion 1.30 or later (e.g. "1.33")',
     docs=LEARN + "use-network-policies",
 )
 def calico_constraints_met(intent, plan):
     """What: Calico on Windows needs Azure CNI: on kubenet it is Linux only. Since the 2026-05-29
-    release AKS refuses to install (or uninstall) Calico or Azure NPM below Kubernetes 1.30.
+    release AKS refuses to install (or uninstall) Calico or Azure NPM below Kubernetes 1.30. This
+    rule checks the 1.30 gate: a Windows pool on kubenet is rejected whatever the policy, and
+    NET-PLUGIN-003 reports it, so Calico there adds no second finding.
 
     Why: Calico's Windows support rides on Azure CNI; the 1.30 gate is enforced by the resource
     provider at create and update.
     """
     net = plan.network
-    if engine(plan) == "calico" and net.model == "kubenet":
-        for i, pool in windows_pools(plan):
-            yield Violation(
-                pool_path(i, "os"),
-                f"Calico on kubenet is Linux only: Windows pool {pool.name} is not covered",
-            )
     if engine(plan) in ("calico", "azure") and version_below(intent, 1, 30):
         yield Violation(
             "kubernetesVersion",

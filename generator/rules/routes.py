@@ -3,6 +3,7 @@ through one)."""
 
 from __future__ import annotations
 
+from generator.planner import KUBENET_MAX_NODES
 from generator.resources import ROUTE
 from generator.rules.common import LEARN
 from generator.rules.core import ERROR, INFO, WARNING, Violation, entry, rule
@@ -52,6 +53,13 @@ def kubenet_subnet_has_route_table(intent, plan):
         )
 
 
+def _custom_routes_overflow(node_routes: int, custom: int) -> bool:
+    """The node routes alone pass NET-SCALE-002's limit, but the custom routes push the table
+    past 400. When the node routes alone are over, NET-SCALE-002 reports that at the same
+    severity, and removing custom routes would not fix it: one cause, one finding."""
+    return node_routes <= KUBENET_MAX_NODES and node_routes + custom > ROUTE_TABLE_MAX_ROUTES
+
+
 @rule(
     id="NET-RT-003",
     severity=ERROR,
@@ -64,27 +72,26 @@ def kubenet_route_budget(intent, plan):
     the same table holds your own routes (e.g. `0.0.0.0/0` to a firewall with
     userDefinedRouting). So `N + custom routes <= 400` to create the cluster (error) and
     `N + S + custom routes <= 400` to upgrade it (warning; derived: the doc states only the
-    400-node consequence). Custom routes are the routes aksnet writes; without any the budget is
-    NET-SCALE-002's. The routes of a route table given as routeTable.id are counted by
-    `plan --live`.
+    400-node consequence). Custom routes are the routes aksnet writes. Only an overflow the custom
+    routes cause is this rule's: when the nodes alone are too many (`N > 400`, or `N + S > 400`
+    for the warning) NET-SCALE-002 reports it, so without custom routes this rule never fires.
+    The routes of a route table given as routeTable.id are counted by `plan --live`.
 
     Why: once the table is full, new nodes get no pod route.
     """
     if plan.network.model != "kubenet":
         return
     custom = len(plan.of_type(ROUTE))
-    if not custom:
-        return
     nodes, peak = plan.total_nodes, plan.total_peak_nodes
     details = {"routes": custom}
-    if nodes + custom > ROUTE_TABLE_MAX_ROUTES:
+    if _custom_routes_overflow(nodes, custom):
         yield Violation(
             "nodePools",
             f"{nodes} node routes + {custom} custom route(s) = "
             f"{nodes + custom}; a route table holds 400",
             details,
         )
-    elif peak + custom > ROUTE_TABLE_MAX_ROUTES:
+    elif _custom_routes_overflow(peak, custom):
         yield Violation(
             "nodePools",
             f"{peak} node routes during an upgrade + {custom} custom "

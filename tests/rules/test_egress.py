@@ -24,7 +24,9 @@ DUAL = {
     "podCidrs": ["10.244.0.0/16", "fd12:3456:789a::/64"],
     "serviceCidrs": ["10.0.0.0/16", "fd12:3456:789a:1::/108"],
 }
+NODE_SUBNET = {"model": "node-subnet", "podCidr": None}
 SYSTEM = {"name": "system", "mode": "System", "count": 3, "maxPods": 110}
+AVSET = {**SYSTEM, "vmSetType": "AvailabilitySet"}
 WIN = {"name": "win", "os": "Windows", "count": 2, "maxPods": 110, "disableOutboundNat": True}
 
 
@@ -48,11 +50,20 @@ ROWS = [
     (out("block", MANAGED, {"preview": True}), set()),
     (out("managedNATGatewayV2", MANAGED), {("NET-EGRESS-001", TYPE)}),
     (out("managedNATGatewayV2", MANAGED, {"preview": True}), set()),
-    # NET-EGRESS-002: Standard LB and scale sets
+    # NET-EGRESS-002: Standard LB and scale sets (availability sets on overlay: NET-PLUGIN-007's)
     ({"network": {"loadBalancerSku": "basic"}}, {("NET-EGRESS-002", "network.loadBalancerSku")}),
     (
-        {"nodePools": [{**SYSTEM, "vmSetType": "AvailabilitySet"}]},
+        {"network": NODE_SUBNET, "nodePools": [AVSET]},
         {("NET-EGRESS-002", "nodePools[0].vmSetType")},
+    ),
+    (
+        {"network": {"model": "kubenet"}, "nodePools": [AVSET]},
+        {("NET-EGRESS-002", "nodePools[0].vmSetType")},
+    ),
+    ({"nodePools": [AVSET]}, set()),
+    (
+        {"network": {"loadBalancerSku": "basic"}, "nodePools": [AVSET]},
+        {("NET-EGRESS-002", "network.loadBalancerSku")},
     ),
     ({"nodePools": [{**SYSTEM, "vmSetType": "VirtualMachines"}]}, set()),
     # NET-EGRESS-003: managed NAT gateway, V2 and block need the managed VNet
@@ -153,6 +164,16 @@ ROWS = [
     ),
     ({"network": DUAL}, set()),
     (out("managedNATGateway", MANAGED), set()),
+    (  # IPv6-only is NET-DS-001's error, but its NAT gateway still has no IPv6 egress
+        {
+            "network": {
+                **DUAL,
+                "ipFamilies": ["IPv6"],
+                "outbound": {"type": "userAssignedNATGateway"},
+            }
+        },
+        {("NET-EGRESS-008", "network.outbound.natGatewaySku"), ENDPOINTS},
+    ),
     # NET-EGRESS-009: Windows OutboundNAT off needs 1.26 and not loadBalancer
     ({"nodePools": [SYSTEM, WIN]}, {("NET-EGRESS-009", "nodePools[1].disableOutboundNat")}),
     ({**udr(), "nodePools": [SYSTEM, WIN]}, {ENDPOINTS}),

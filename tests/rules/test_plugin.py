@@ -69,6 +69,10 @@ ROWS = [
         {"network": {"model": "kubenet"}, "nodePools": pools(win())},
         {("NET-PLUGIN-003", "nodePools[1].os")},
     ),
+    (
+        {"network": {"model": "kubenet", "policy": "calico"}, "nodePools": pools(win())},
+        {("NET-PLUGIN-003", "nodePools[1].os")},
+    ),
     ({"network": {"model": "kubenet"}}, set()),
     ({"nodePools": pools(win())}, set()),
     # NET-PLUGIN-004: Cilium is Linux only
@@ -102,6 +106,13 @@ ROWS = [
     (
         {"nodePools": [{**SYSTEM, "vmSize": "Standard_DC8_v2"}]},
         {("NET-PLUGIN-007", "nodePools[0].vmSize")},
+    ),
+    (
+        {
+            "network": {"dataplane": "cilium"},
+            "nodePools": [{**SYSTEM, "vmSetType": "AvailabilitySet"}],
+        },
+        {("NET-PLUGIN-007", "nodePools[0].vmSetType"), CILIUM_INFO},
     ),
     ({"nodePools": [{**SYSTEM, "vmSize": "Standard_DC4as_v5"}]}, set()),
     ({"nodePools": [{**SYSTEM, "vmSetType": "VirtualMachines"}]}, set()),

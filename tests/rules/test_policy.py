@@ -74,12 +74,17 @@ ROWS = [
     ({"network": {"policy": "azure"}, "nodePools": [SYSTEM, WIN]}, {NPM_RETIRES}),
     (net(policy="azure"), {NPM_RETIRES}),
     ({"network": {"policy": "calico"}, "nodePools": [SYSTEM, WIN]}, set()),
-    # NET-POL-006: Calico constraints
-    (
-        {"network": {"model": "kubenet", "policy": "calico"}, "nodePools": [SYSTEM, WIN]},
-        {("NET-POL-006", "nodePools[1].os")},
-    ),
+    # NET-POL-006: Calico constraints (a Windows pool on kubenet is NET-PLUGIN-003's, any policy)
+    ({"network": {"model": "kubenet", "policy": "calico"}, "nodePools": [SYSTEM, WIN]}, set()),
     ({"network": {"model": "kubenet", "policy": "none"}, "nodePools": [SYSTEM, WIN]}, set()),
+    (
+        {
+            "kubernetesVersion": "1.29",
+            "network": {"model": "kubenet", "policy": "calico"},
+            "nodePools": [SYSTEM, WIN],
+        },
+        {("NET-POL-006", "kubernetesVersion")},
+    ),
     (
         {"kubernetesVersion": "1.29", "network": {"policy": "calico"}},
         {("NET-POL-006", "kubernetesVersion")},

@@ -36,12 +36,16 @@ ROWS = [
     (kubenet(nodeSubnet={"id": SUBNET_ID}), {("NET-RT-001", "network.nodeSubnet.id"), AKS_ROUTES}),
     (kubenet(nodeSubnet={"id": SUBNET_ID}, routeTable={"id": RT_ID}), {AKS_ROUTES}),
     (kubenet(vnet={"managed": True}), {AKS_ROUTES}),
-    # NET-RT-003: nodes + custom routes within 400 (the UDR default route is a custom route)
+    # NET-RT-003: nodes + custom routes within 400 (the UDR default route is a custom route);
+    # only when the custom routes cause the overflow: nodes alone over 400 are NET-SCALE-002's
     (kubenet(399, outbound=UDR), {AKS_ROUTES}),
     (kubenet(400, outbound=UDR), {BUDGET, AKS_ROUTES}),
     (kubenet(398, surge=1, outbound=UDR), {AKS_ROUTES}),
     (kubenet(399, surge=1, outbound=UDR), {BUDGET, AKS_ROUTES}),
+    (kubenet(400, surge=1, outbound=UDR), {BUDGET, AKS_ROUTES}),  # create budget; surge is 002's
     (kubenet(401), {AKS_ROUTES}),  # no custom route: the 400-node limit is NET-SCALE-002's
+    (kubenet(401, outbound=UDR), {AKS_ROUTES}),  # nodes alone over: NET-SCALE-002's error
+    (kubenet(399, surge=2, outbound=UDR), {AKS_ROUTES}),  # surge alone over: 002's warning
     (kubenet(400, outbound=UDR, routeTable={"id": RT_ID}), {AKS_ROUTES}),  # read live
 ]
 
@@ -56,6 +60,7 @@ def test_route_findings(override, expected):
     [
         (kubenet(400, outbound=UDR), {("NET-RT-003", "nodePools", "error")}),
         (kubenet(399, surge=1, outbound=UDR), {("NET-RT-003", "nodePools", "warning")}),
+        (kubenet(400, surge=1, outbound=UDR), {("NET-RT-003", "nodePools", "error")}),
         (kubenet(nodeSubnet={"id": SUBNET_ID}), {("NET-RT-001", "network.nodeSubnet.id", "info")}),
     ],
 )

@@ -64,6 +64,8 @@ ROWS = [
     (kubenet(400, surge=1), {("NET-SCALE-002", NODE_POOLS)}),
     (kubenet(380, surge=None), {("NET-SCALE-002", NODE_POOLS)}),
     (pools(pool(401, surge=0)), set()),
+    (kubenet(401, **UDR), {("NET-SCALE-002", NODE_POOLS)}),  # custom routes add no NET-RT-003
+    (kubenet(399, surge=2, **UDR), {("NET-SCALE-002", NODE_POOLS)}),
     # NET-SCALE-003: overlay sum N x maxPods above 200,000 (warning)
     (pools(pool(800, 250)), set()),
     (pools(pool(801, 250)), {("NET-SCALE-003", NODE_POOLS)}),
@@ -109,6 +111,8 @@ def test_scale_findings(override, expected):
         (pools(*many(5, 1000, max_pods=30)), "warning"),
         (kubenet(401), "error"),
         (kubenet(400, surge=1), "warning"),
+        (kubenet(401, **UDR), "error"),
+        (kubenet(399, surge=2, **UDR), "warning"),
         (pools(pool(801, 250)), "warning"),
         (pools(pool(11), tier="Free"), "warning"),
     ],
