@@ -1,7 +1,9 @@
 """Provisioning: the plan's resources in Azure, read (diff, live checks) and written (apply).
 
     runner.py    the CLI's entry points: AzureOptions, live_changes (plan --live), run_apply
-    refs.py      resource addresses and Ref resolution (ids, principalIds read from Azure)
+    refs.py      resource addresses and Ref resolution (ids, principalIds read from Azure),
+                 and `parse`, the one reader of resource ids
+    caseless.py  case-insensitive reading of Azure's answers (property names, ids)
     backend.py   the one narrow seam: the Backend protocol, BackendError, InMemoryBackend
     arm.py       AzureBackend: one small adapter per resource type over the typed clients
     diff.py      desired vs live: create / update (differing properties) / no-op

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from functools import cache
 
 from generator.plan import Ref, Resource
-from generator.provision.diff import lookup
+from generator.provision.caseless import dig, lookup
 from generator.provision.live import err
-from generator.provision.refs import Unknown, dig, within
+from generator.provision.refs import Unknown, parse, scope_of, within
 from generator.resources import (
     CLUSTER,
     NAT_GATEWAY,
@@ -65,9 +65,9 @@ def allowed(permissions: list[dict], action: str) -> bool:
 def principal(ctx) -> str | None:
     identity = ctx.resource("identity")
     if identity is not None:
-        found = dig(ctx.live(identity), ("properties", "principalId"))
+        found = dig(ctx.live(identity), "properties", "principalId")
     else:
-        found = dig(ctx.live(ctx.resource("cluster")), ("identity", "principalId"))
+        found = dig(ctx.live(ctx.resource("cluster")), "identity", "principalId")
     return found if found and not isinstance(found, Unknown) else None
 
 
@@ -93,9 +93,9 @@ def identity_can_join(ctx) -> Iterator[tuple]:
 def _granted(ctx, scope: str, who: str) -> list[dict]:
     out: list[dict] = []
     for assignment in ctx.guard(lambda: ctx.backend.role_assignments(scope, who)):
-        role_id = str(dig(assignment, ("properties", "roleDefinitionId")) or "")
-        role = ctx.guard(lambda r=role_id: ctx.backend.role_definition(r)) if role_id else None
-        out += dig(role, ("properties", "permissions")) or []
+        role_id = str(dig(assignment, "properties", "roleDefinitionId") or "")
+        role = ctx.role_definition(role_id) if role_id else None
+        out += dig(role, "properties", "permissions") or []
     return out
 
 
@@ -104,7 +104,7 @@ def _pending(ctx, scope: str) -> list[dict]:
     out: list[dict] = []
     for resource in ctx.plan.of_type(ROLE_ASSIGNMENT):
         change = ctx.changes.get(resource.ref)
-        at = ctx.resolver.address(resource).rsplit("/providers/Microsoft.Authorization/", 1)[0]
+        at = scope_of(ctx.resolver.address(resource))
         if change is None or not change.writes or not within(scope, at):
             continue
         role_ref = resource.properties.get("roleDefinitionId")
@@ -112,9 +112,8 @@ def _pending(ctx, scope: str) -> list[dict]:
         if role is None:
             continue
         if role.existing:
-            rid = ctx.resolver.value(role_ref)
-            live = ctx.guard(lambda r=rid: ctx.backend.role_definition(r))
-            out += dig(live, ("properties", "permissions")) or []
+            live = ctx.role_definition(ctx.resolver.value(role_ref))
+            out += dig(live, "properties", "permissions") or []
         else:
             out += role.properties.get("permissions") or []
     return out
@@ -171,9 +170,7 @@ def _resource_group(ctx, resource: Resource) -> str | None:
     if resource.type == RG:
         return None  # created at subscription scope: no permissions API to ask there
     if resource.type == ROLE_ASSIGNMENT:
-        scope = ctx.resolver.address(resource)
-        parts = scope.split("/")
-        return parts[4] if len(parts) > 4 and parts[3].lower() == "resourcegroups" else None
+        return parse(ctx.resolver.address(resource)).rg
     if resource.type in (SUBNET, UAMI) or resource.resource_group:
         return resource.resource_group
     return None

@@ -25,6 +25,7 @@ from typing import Any
 from generator.plan import Plan, Resource
 from generator.provision import immutable
 from generator.provision.backend import Backend, BackendError
+from generator.provision.caseless import dig, lookup, same_id
 from generator.provision.diff import (
     CREATE,
     NO_OP,
@@ -38,7 +39,7 @@ from generator.provision.diff import (
     settled,
     state_of,
 )
-from generator.provision.refs import Resolver, has_unknown, scope_of
+from generator.provision.refs import Resolver, has_unknown, name_of, scope_of
 from generator.resources import ROLE_ASSIGNMENT
 
 WORKERS = 8
@@ -160,10 +161,10 @@ def equivalent(backend: Backend, resolver: Resolver, resource: Resource,
         return None
     scope = scope_of(resolver.address(resource))
     for found in backend.role_assignments(scope, who):
-        p = found.get("properties") or {}
-        at = str(p.get("scope") or scope_of(str(found.get("id", ""))))
-        if same(role.rsplit("/", 1)[-1], str(p.get("roleDefinitionId", "")).rsplit("/", 1)[-1]) \
-                and same(at, scope):
+        at = str(dig(found, "properties", "scope") or scope_of(str(lookup(found, "id") or "")))
+        theirs = str(dig(found, "properties", "roleDefinitionId") or "")
+        # The role by its name alone: one definition is named at more than one scope.
+        if same(name_of(role), name_of(theirs)) and same_id(at, scope):
             return found
     return None
 

@@ -35,6 +35,8 @@ from azure.core.exceptions import (
 from generator.plan import Resource
 from generator.provision import refs
 from generator.provision.backend import BackendError
+from generator.provision.caseless import dig, lookup
+from generator.provision.refs import Parsed, parse
 
 
 def _raw(response: Any, _deserialized: Any, _headers: Any) -> Any:
@@ -43,30 +45,6 @@ def _raw(response: Any, _deserialized: Any, _headers: Any) -> Any:
 
 
 RAW = {"cls": _raw}
-
-
-@dataclass(frozen=True)
-class Parsed:
-    scope: str  # what the last provider segment hangs off
-    rg: str | None
-    type: str  # lower case, e.g. microsoft.network/virtualnetworks/subnets
-    names: tuple[str, ...]
-
-
-def parse(rid: str) -> Parsed:
-    low = rid.lower()
-    cut = low.rfind("/providers/")
-    if cut < 0:
-        parts = rid.strip("/").split("/")
-        if len(parts) == 4 and parts[2].lower() == "resourcegroups":
-            scope = f"/subscriptions/{parts[1]}"
-            return Parsed(scope, parts[3], "microsoft.resources/resourcegroups", (parts[3],))
-        raise BackendError(f"cannot address {rid}", code="InvalidResourceId")
-    scope, tail = rid[:cut], rid[cut + len("/providers/"):].split("/")
-    types, names = tail[1::2], tuple(tail[2::2])
-    parts = scope.strip("/").split("/")
-    rg = parts[3] if len(parts) > 3 and parts[2].lower() == "resourcegroups" else None
-    return Parsed(scope, rg, "/".join([tail[0], *types]).lower(), names)
 
 
 @dataclass(frozen=True)
@@ -229,11 +207,9 @@ class AzureBackend:
         if p.type == "microsoft.resources/resourcegroups":
             return _call(lambda: [to_json(x) for x in ops.list_for_resource_group(p.rg)],
                          missing=True)
-        tail = scope[scope.lower().rfind("/providers/") + len("/providers/"):].split("/")
-        types, names = tail[1::2], tail[2::2]
-        parent = "/".join(f"{t}/{n}" for t, n in zip(types[:-1], names[:-1], strict=True))
+        parent = "/".join(f"{t}/{n}" for t, n in zip(p.types[:-1], p.names[:-1], strict=True))
         return _call(lambda: [to_json(x) for x in ops.list_for_resource(
-            p.rg, tail[0], parent, types[-1], names[-1])], missing=True)
+            p.rg, p.namespace, parent, p.types[-1], p.names[-1])], missing=True)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -244,8 +220,8 @@ class AzureBackend:
 
 
 def _scope(assignment: dict) -> str:
-    props = assignment.get("properties") or {}
-    return str(props.get("scope") or refs.scope_of(str(assignment.get("id", ""))))
+    return str(dig(assignment, "properties", "scope")
+               or refs.scope_of(str(lookup(assignment, "id") or "")))
 
 
 def _adapter(parsed: Parsed) -> Adapter:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from generator.plan import Resource
 from generator.provision import refs
+from generator.provision.caseless import dig, fold, id_key
 from generator.resources import CLUSTER, NETWORK_CONTRIBUTOR, ROLE_ASSIGNMENT, ROLE_DEFINITION, UAMI
 
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -87,7 +88,7 @@ class Backend(Protocol):
 @dataclass
 class Call:
     method: str  # GET | PUT | LIST
-    target: str  # resource id (lower case)
+    target: str  # resource id (caseless.id_key)
     started: float
     ended: float = 0.0
     body: Any = None
@@ -113,7 +114,7 @@ class InMemoryBackend:
 
     def plant(self, resource_id: str, body: dict) -> dict:
         live = self._live(resource_id, copy.deepcopy(body), None)
-        self.store[resource_id.lower()] = live
+        self.store[id_key(resource_id)] = live
         return copy.deepcopy(live)
 
     def fail(self, ref: str, *faults: Fault) -> None:
@@ -144,9 +145,9 @@ class InMemoryBackend:
             if self.latency:
                 time.sleep(self.latency)
             with self._lock:
-                old = self.store.get(rid.lower())
+                old = self.store.get(id_key(rid))
                 live = self._live(rid, copy.deepcopy(body), old)
-                self.store[rid.lower()] = live
+                self.store[id_key(rid)] = live
                 return copy.deepcopy(live)
         finally:
             call.ended = time.monotonic()
@@ -156,30 +157,30 @@ class InMemoryBackend:
         with self._lock:
             out = []
             for key, live in self.store.items():
-                props = live.get("properties") or {}
-                at = str(props.get("scope", refs.scope_of(key)))
-                if (f"/providers/{ROLE_ASSIGNMENT.lower()}/" in key
+                at = str(dig(live, "properties", "scope") or refs.scope_of(key))
+                if (f"/providers/{fold(ROLE_ASSIGNMENT)}/" in key
                         and refs.within(scope, at)
-                        and str(props.get("principalId", "")).lower() == principal_id.lower()):
+                        and fold(dig(live, "properties", "principalId") or "")
+                        == fold(principal_id)):
                     out.append(copy.deepcopy(live))
             return out
 
     def role_definition(self, role_definition_id: str) -> dict | None:
-        guid = role_definition_id.rstrip("/").rsplit("/", 1)[-1].lower()
+        guid = fold(refs.name_of(role_definition_id))
         if guid == NETWORK_CONTRIBUTOR:
             return {"id": role_definition_id, "name": guid, "properties": {
                 "roleName": "Network Contributor", "type": "BuiltInRole",
                 "permissions": [{"actions": ["Microsoft.Network/*"], "notActions": []}]}}
         with self._lock:
             for key, live in self.store.items():
-                if f"/{ROLE_DEFINITION.lower()}/{guid}" in key:
+                if f"/{fold(ROLE_DEFINITION)}/{guid}" in key:
                     return copy.deepcopy(live)
         return None
 
     def clusters(self) -> list[dict]:
         with self._lock:
             return [copy.deepcopy(v) for k, v in self.store.items()
-                    if f"/providers/{CLUSTER.lower()}/" in k and k.count("/") == 8]
+                    if f"/providers/{fold(CLUSTER)}/" in k and k.count("/") == 8]
 
     def permissions(self, scope: str) -> list[dict] | None:
         return copy.deepcopy(self.caller_permissions)
@@ -190,7 +191,7 @@ class InMemoryBackend:
     # -- internals ----------------------------------------------------------------------------
 
     def _record(self, method: str, target: str, body: Any = None) -> Call:
-        call = Call(method, target.lower(), time.monotonic(), body=body)
+        call = Call(method, id_key(target), time.monotonic(), body=body)
         with self._lock:
             self.calls.append(call)
         return call
@@ -198,17 +199,17 @@ class InMemoryBackend:
     def _read(self, method: str, rid: str) -> dict | None:
         call = self._record(method, rid)
         with self._lock:
-            found = self.store.get(rid.lower())
+            found = self.store.get(id_key(rid))
             call.ended = time.monotonic()
             return copy.deepcopy(found) if found else None
 
     def _live(self, rid: str, body: dict, old: dict | None) -> dict:
         """What ARM would answer: the body plus id, name, state and server-made principals."""
-        live = {"id": rid, "name": rid.rsplit("/", 1)[-1], **body}
+        live = {"id": rid, "name": refs.name_of(rid), **body}
         props = live.setdefault("properties", {})
         if "/providers/" in rid:
             props.setdefault("provisioningState", "Succeeded")
-        if f"/providers/{UAMI.lower()}/" in rid.lower():
+        if f"/providers/{fold(UAMI)}/" in fold(rid):
             props.setdefault("principalId", _stable(old, ("properties", "principalId")))
         identity = live.get("identity")
         if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type")):
@@ -217,4 +218,4 @@ class InMemoryBackend:
 
 
 def _stable(old: dict | None, path: tuple[str, ...]) -> str:
-    return refs.dig(old, path) or str(uuid.uuid4())
+    return dig(old, *path) or str(uuid.uuid4())

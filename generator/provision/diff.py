@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.plan import Resource
+from generator.provision.caseless import MISSING, dig, find, fold, key_of, lookup, props
 from generator.provision.refs import Unknown
 from generator.rules.core import Violation
 
 CREATE, UPDATE, NO_OP, READ, REFUSED = "create", "update", "no-op", "read", "refused"
-ENVELOPE = ("id", "name", "type", "etag", "eTag", "systemData", "managedBy")
+ENVELOPE = frozenset({"id", "name", "type", "etag", "systemdata", "managedby"})  # folded
 IN_PROGRESS = ("creating", "updating", "deleting", "accepted", "running", "upgrading", "scaling")
 # A singular key and its plural twin: setting one must drop the live other from an update body.
 TWINS = {"podcidr": "podCidrs", "podcidrs": "podCidr", "servicecidr": "serviceCidrs",
          "servicecidrs": "serviceCidr", "addressprefix": "addressPrefixes",
          "addressprefixes": "addressPrefix"}
-_MISSING = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def classify(resource: Resource, desired: dict, live: dict | None) -> Change:
 
 
 def state_of(live: dict | None) -> str:
-    return str(((live or {}).get("properties") or {}).get("provisioningState") or "").lower()
+    return str(dig(live, "properties", "provisioningState") or "").lower()
 
 
 def settled(live: dict | None) -> bool:
@@ -78,14 +78,13 @@ def adopt(desired: dict, live: dict | None) -> dict:
     """Desired with the values the server owns taken from live: an autoscaled pool's node count
     is the autoscaler's, not ours to reset."""
     pools = (desired.get("properties") or {}).get("agentPoolProfiles")
-    live_pools = {str(p.get("name", "")).lower(): p
-                  for p in lookup((live or {}).get("properties") or {}, "agentPoolProfiles") or []
-                  if isinstance(p, dict)}
+    live_pools = {fold(lookup(p, "name") or ""): p
+                  for p in lookup(props(live), "agentPoolProfiles") or [] if isinstance(p, dict)}
     if not pools or not live_pools:
         return desired
     out = copy.deepcopy(desired)
     for pool in out["properties"]["agentPoolProfiles"]:
-        current = live_pools.get(str(pool.get("name", "")).lower())
+        current = live_pools.get(fold(pool.get("name", "")))
         if pool.get("enableAutoScaling") and current and lookup(current, "count") is not None:
             pool["count"] = lookup(current, "count")
     return out
@@ -103,7 +102,7 @@ def differences(desired: Any, live: Any, path: str = "") -> list[str]:
         for key, value in desired.items():
             found = find(live, key)
             sub = _join(path, key)
-            if found is _MISSING or found is None:
+            if found is MISSING or found is None:
                 if not blank(value):
                     out.append(sub)
                 continue
@@ -118,11 +117,11 @@ def differences(desired: Any, live: Any, path: str = "") -> list[str]:
 
 def _list_differences(desired: list, live: list, path: str) -> list[str]:
     if desired and all(isinstance(d, dict) and "name" in d for d in desired):
-        by_name = {str(x.get("name", "")).lower(): x for x in live if isinstance(x, dict)}
+        by_name = {fold(lookup(x, "name") or ""): x for x in live if isinstance(x, dict)}
         out: list[str] = []
         for item in desired:
             sub = f"{path}[{item['name']}]"
-            match = by_name.get(str(item["name"]).lower())
+            match = by_name.get(fold(item["name"]))
             rest = {k: v for k, v in item.items() if k != "name"}
             out += [sub] if match is None else differences(rest, match, sub)
         return out
@@ -168,19 +167,6 @@ def blank(value: Any) -> bool:
     return False
 
 
-def find(mapping: dict, key: str) -> Any:
-    if key in mapping:
-        return mapping[key]
-    low = key.lower()
-    return next((v for k, v in mapping.items() if k.lower() == low), _MISSING)
-
-
-def lookup(mapping: dict, key: str) -> Any:
-    """The value under key (any case), or None."""
-    value = find(mapping, key)
-    return None if value is _MISSING else value
-
-
 def _join(path: str, key: Any) -> str:
     if not path and key == "properties":
         return ""
@@ -196,10 +182,9 @@ def _location(value: str) -> str:
 
 def merged_body(live: dict, desired: dict) -> dict:
     """The live resource with our properties laid over it (server-only fields dropped)."""
-    base = {k: v for k, v in copy.deepcopy(live).items() if k not in ENVELOPE}
-    props = base.get("properties")
-    if isinstance(props, dict):
-        props.pop("provisioningState", None)
+    base = {k: v for k, v in copy.deepcopy(live).items() if fold(k) not in ENVELOPE}
+    state = props(base)
+    state.pop(key_of(state, "provisioningState"), None)
     return merge(base, desired)
 
 
@@ -207,20 +192,20 @@ def merge(live: Any, desired: Any) -> Any:
     if isinstance(desired, dict) and isinstance(live, dict):
         out = dict(live)
         for key, value in desired.items():
-            twin = TWINS.get(str(key).lower())
-            if twin and find(desired, twin) is _MISSING:
-                for k in [k for k in out if k.lower() == twin.lower()]:
+            twin = TWINS.get(fold(key))
+            if twin and find(desired, twin) is MISSING:
+                for k in [k for k in out if fold(k) == fold(twin)]:
                     del out[k]
-            old = next((k for k in out if str(k).lower() == str(key).lower()), None)
+            old = key_of(out, key)
             base = out.pop(old) if old is not None else None
             out[key] = merge(base, value) if base is not None else copy.deepcopy(value)
         return out
     if (isinstance(desired, list) and isinstance(live, list) and desired
             and all(isinstance(d, dict) and "name" in d for d in desired)):
-        wanted = {str(d["name"]).lower(): d for d in desired}
+        wanted = {fold(d["name"]): d for d in desired}
         out_list = []
         for item in live:
-            name = str(item.get("name", "")).lower() if isinstance(item, dict) else None
+            name = fold(lookup(item, "name") or "") if isinstance(item, dict) else None
             out_list.append(merge(item, wanted.pop(name)) if name in wanted else item)
         return out_list + [copy.deepcopy(d) for d in wanted.values()]
     return copy.deepcopy(desired)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from typing import Any
 
 from generator.plan import Plan
-from generator.provision.diff import REFUSED, UPDATE, Change, lookup, same
+from generator.provision.caseless import fold, lookup, props
+from generator.provision.diff import REFUSED, UPDATE, Change, same
 from generator.provision.refs import Unknown
 from generator.resources import CLUSTER, ROLE_ASSIGNMENT
 from generator.rules.core import ERROR, WARNING, Violation
@@ -37,9 +37,9 @@ def check(change: Change, desired: dict, plan: Plan) -> Change:
     if change.action != UPDATE or change.live is None:
         return change
     if change.resource.type == CLUSTER:
-        found = cluster_changes(_props(desired), _props(change.live), plan)
+        found = cluster_changes(props(desired), props(change.live), plan)
     elif change.resource.type == ROLE_ASSIGNMENT:
-        found = assignment_changes(change.resource.name, _props(desired), _props(change.live))
+        found = assignment_changes(change.resource.name, props(desired), props(change.live))
     else:
         return change
     if not found:
@@ -49,14 +49,6 @@ def check(change: Change, desired: dict, plan: Plan) -> Change:
         return dataclasses.replace(change, action=REFUSED, properties=tuple(errors),
                                    findings=tuple(found))
     return dataclasses.replace(change, findings=tuple(found))
-
-
-def _props(body: dict | None) -> dict:
-    return (body or {}).get("properties") or {}
-
-
-def _get(mapping: dict, key: str) -> Any:
-    return lookup(mapping, key) if isinstance(mapping, dict) else None
 
 
 def _err(rule: str, path: str, message: str) -> Found:
@@ -73,7 +65,7 @@ def _warn(rule: str, path: str, message: str) -> Found:
 def assignment_changes(name: str, desired: dict, live: dict) -> list[Found]:
     out = []
     for key in ("principalId", "roleDefinitionId"):
-        want, have = desired.get(key), _get(live, key)
+        want, have = desired.get(key), lookup(live, key)
         if have and not same(want, have):
             wanted = "a principal not created yet" if isinstance(want, Unknown) else want
             out.append(_err("NET-IAM-001", "identity", f"role assignment {name} exists with "
@@ -86,8 +78,8 @@ def assignment_changes(name: str, desired: dict, live: dict) -> list[Found]:
 
 
 def cluster_changes(desired: dict, live: dict, plan: Plan) -> list[Found]:
-    want, have = _get(desired, "networkProfile") or {}, _get(live, "networkProfile") or {}
-    live_pools = _get(live, "agentPoolProfiles") or []
+    want, have = lookup(desired, "networkProfile") or {}, lookup(live, "networkProfile") or {}
+    live_pools = lookup(live, "agentPoolProfiles") or []
     out = _services(want, have)
     old_model, new_model = live_model(have, live_pools), plan.network.model
     out += _model(old_model, new_model, want, have, live, plan)
@@ -95,19 +87,19 @@ def cluster_changes(desired: dict, live: dict, plan: Plan) -> list[Found]:
         out += _dataplane(old_model, want, have, live_pools, plan)
         out += _pod_cidr(new_model, want, have, live_pools)
     out += _outbound(want, have, live_pools)
-    out += _pools(_get(desired, "agentPoolProfiles") or [], live_pools, plan)
+    out += _pools(lookup(desired, "agentPoolProfiles") or [], live_pools, plan)
     return out
 
 
 def live_model(profile: dict, pools: list[dict]) -> str:
-    plugin = str(_get(profile, "networkPlugin") or "kubenet").lower()
+    plugin = str(lookup(profile, "networkPlugin") or "kubenet").lower()
     if plugin == "kubenet":
         return "kubenet"
     if plugin == "none":
         return "byo-cni"
-    if str(_get(profile, "networkPluginMode") or "").lower() == "overlay":
+    if str(lookup(profile, "networkPluginMode") or "").lower() == "overlay":
         return "overlay"
-    if any(_get(p, "podSubnetID") for p in pools):
+    if any(lookup(p, "podSubnetID") for p in pools):
         return "pod-subnet"
     return "node-subnet"
 
@@ -116,7 +108,7 @@ def _services(want: dict, have: dict) -> list[Found]:
     out = []
     for key, path in (("serviceCidr", "network.serviceCidr"), ("dnsServiceIP",
                                                                 "network.dnsServiceIp")):
-        new, old = _get(want, key), _get(have, key)
+        new, old = lookup(want, key), lookup(have, key)
         if new and old and not same(new, old):
             out.append(_err("NET-SVC-006", path, f"the cluster's {key} is {old}; AKS cannot "
                             f"change it to {new} in place"))
@@ -133,17 +125,18 @@ def _model(old: str, new: str, want: dict, have: dict, live: dict, plan: Plan) -
         return [_err("NET-MIG-002", path, f"the cluster uses {old}; AKS cannot change it to "
                      f"{new} in place ({why})")]
     problems = []
-    version = str(_get(live, "currentKubernetesVersion") or _get(live, "kubernetesVersion") or "")
+    version = str(lookup(live, "currentKubernetesVersion") or lookup(live, "kubernetesVersion")
+                  or "")
     if version and _version(version) < (1, 27):
         problems.append(f"Kubernetes {version} is below 1.27")
-    if str(_get(have, "networkPolicy") or "none").lower() not in ("none", ""):
-        problems.append(f"network policy {_get(have, 'networkPolicy')} is installed")
+    if str(lookup(have, "networkPolicy") or "none").lower() not in ("none", ""):
+        problems.append(f"network policy {lookup(have, 'networkPolicy')} is installed")
     if old == "kubenet" and plan.identity.type != "userAssigned":
         problems.append("migrating from kubenet needs a user-assigned identity")
-    if old == "node-subnet" and not _get(want, "podCidr"):
+    if old == "node-subnet" and not lookup(want, "podCidr"):
         problems.append("migrating from node-subnet needs a pod CIDR")
-    old_plane = str(_get(have, "networkDataplane") or "azure").lower()
-    if str(_get(want, "networkDataplane") or "azure").lower() != old_plane:
+    old_plane = str(lookup(have, "networkDataplane") or "azure").lower()
+    if str(lookup(want, "networkDataplane") or "azure").lower() != old_plane:
         problems.append("IPAM and data plane cannot change in one operation")
     if problems:
         return [_err("NET-MIG-002", path, f"{old} -> overlay is blocked: " + "; ".join(problems))]
@@ -152,8 +145,8 @@ def _model(old: str, new: str, want: dict, have: dict, live: dict, plan: Plan) -
 
 
 def _dataplane(model: str, want: dict, have: dict, pools: list[dict], plan: Plan) -> list[Found]:
-    new = str(_get(want, "networkDataplane") or "").lower()
-    old = str(_get(have, "networkDataplane") or "azure").lower()
+    new = str(lookup(want, "networkDataplane") or "").lower()
+    old = str(lookup(have, "networkDataplane") or "azure").lower()
     if not new or new == old:
         return []
     path = "network.dataplane"
@@ -162,7 +155,7 @@ def _dataplane(model: str, want: dict, have: dict, pools: list[dict], plan: Plan
     problems = []
     if model == "kubenet":
         problems.append("migrate kubenet to overlay first")
-    if any(str(_get(p, "osType") or "").lower() == "windows" for p in pools) or any(
+    if any(str(lookup(p, "osType") or "").lower() == "windows" for p in pools) or any(
             p.os == "Windows" for p in plan.node_pools):
         problems.append("the cluster has Windows pools")
     if plan.features.get("nodeAutoProvisioning"):
@@ -174,14 +167,14 @@ def _dataplane(model: str, want: dict, have: dict, pools: list[dict], plan: Plan
 
 
 def _pod_cidr(model: str, want: dict, have: dict, pools: list[dict]) -> list[Found]:
-    new, old = _get(want, "podCidr"), _get(have, "podCidr")
+    new, old = lookup(want, "podCidr"), lookup(have, "podCidr")
     if not new or not old or same(new, old):
         return []
     if model == "kubenet":
         return [_err("NET-SIZE-006", "network.podCidr", f"a kubenet pod CIDR cannot change "
                      f"({old} -> {new}) except when migrating to overlay")]
     grows = _contains(new, old)
-    windows = any(str(_get(p, "osType") or "").lower() == "windows" for p in pools)
+    windows = any(str(lookup(p, "osType") or "").lower() == "windows" for p in pools)
     if model == "overlay" and grows and not windows:
         return []
     why = "clusters with Windows nodes cannot expand it" if windows and grows else (
@@ -199,12 +192,12 @@ def _contains(new: str, old: str) -> bool:
 
 
 def _outbound(want: dict, have: dict, pools: list[dict]) -> list[Found]:
-    new = str(_get(want, "outboundType") or "").lower()
-    old = str(_get(have, "outboundType") or "loadBalancer").lower()
+    new = str(lookup(want, "outboundType") or "").lower()
+    old = str(lookup(have, "outboundType") or "loadBalancer").lower()
     if not new or new == old:
         return []
     path = "network.outbound.type"
-    byo = any(_get(p, "vnetSubnetID") for p in pools)
+    byo = any(lookup(p, "vnetSubnetID") for p in pools)
     if (old, new) in QUESTIONABLE and not byo:
         return [_warn("NET-EGRESS-010", path, f"outbound {old} -> {new}: the docs' table marks "
                       "it unsupported while the same page shows the command; egress IPs change")]
@@ -221,27 +214,28 @@ def _outbound(want: dict, have: dict, pools: list[dict]) -> list[Found]:
 
 
 def _pools(desired: list[dict], live: list[dict], plan: Plan) -> list[Found]:
-    by_name = {str(p.get("name", "")).lower(): p for p in live if isinstance(p, dict)}
-    index = {p.name.lower(): i for i, p in enumerate(plan.node_pools)}
+    by_name = {fold(lookup(p, "name") or ""): p for p in live if isinstance(p, dict)}
+    index = {fold(p.name): i for i, p in enumerate(plan.node_pools)}
     out = []
     for pool in desired:
         name = str(pool.get("name", ""))
-        old = by_name.get(name.lower())
+        old = by_name.get(fold(name))
         if old is None:
             continue
-        base = f"nodePools[{index.get(name.lower(), 0)}]"
-        new_pods, old_pods = pool.get("maxPods"), _get(old, "maxPods")
+        base = f"nodePools[{index.get(fold(name), 0)}]"
+        new_pods, old_pods = pool.get("maxPods"), lookup(old, "maxPods")
         if new_pods and old_pods and new_pods != old_pods:
             out.append(_err("NET-PODS-004", f"{base}.maxPods", f"pool {name} has maxPods "
                             f"{old_pods}; it cannot change to {new_pods} in place"))
         for key, label in (("vnetSubnetID", "network.nodeSubnet"),
                            ("podSubnetID", "network.podSubnet"),
                            ("podIPAllocationMode", "network.podSubnet.allocation")):
-            new, current = pool.get(key), _get(old, key)
+            new, current = pool.get(key), lookup(old, key)
             if new and current and not same(new, current):
                 out.append(_err("NET-MIG-004", label, f"pool {name} has {key} {current}; an "
                                 f"existing pool cannot move to {new}"))
-            elif key == "podIPAllocationMode" and new and not current and _get(old, "podSubnetID"):
+            elif (key == "podIPAllocationMode" and new and not current
+                  and lookup(old, "podSubnetID")):
                 out.append(_err("NET-MIG-004", label, f"pool {name} cannot switch to {new} in "
                                 "place"))
     return out

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import ipam
-from generator.plan import Plan, Resource, SubnetPlan
+from generator.plan import Plan, Ref, Resource, SubnetPlan
 from generator.provision.backend import Backend
-from generator.provision.diff import Change, lookup
-from generator.provision.refs import Resolver
+from generator.provision.caseless import dig, fold, id_key, lookup, props, same_id
+from generator.provision.diff import Change
+from generator.provision.refs import Resolver, name_of, parse
+from generator.resources import ROLE_DEFINITION
 from generator.rules.common import SUBNET_PATHS
 from generator.rules.core import ERROR, INFO, WARNING, Violation
 
@@ -39,6 +41,7 @@ class LiveContext:
     changes: dict[str, Change]
     guard: Callable[[Callable[[], Any]], Any] = lambda fn: fn()  # retries reads
     _clusters: list[dict] | None = field(default=None, repr=False)
+    _roles: dict[str, dict | None] | None = field(default=None, repr=False)  # by id_key
 
     def live(self, resource: Resource | None) -> dict | None:
         return self.resolver.live(resource.ref) if resource else None
@@ -54,10 +57,30 @@ class LiveContext:
 
     def other_clusters(self) -> list[dict]:
         if self._clusters is None:
-            ours = self.resolver.address(self.resource("cluster")).lower()
+            ours = self.resolver.address(self.resource("cluster"))
             found = self.guard(self.backend.clusters)
-            self._clusters = [c for c in found if str(c.get("id", "")).lower() != ours]
+            self._clusters = [c for c in found if not same_id(lookup(c, "id") or "", ours)]
         return self._clusters
+
+    def role_definition(self, definition_id: str) -> dict | None:
+        """The role definition, read once per run: every subnet's assignments name the same
+        few roles. A missing one (None) is remembered too."""
+        roles = self._known_roles()
+        key = id_key(definition_id)
+        if key not in roles:
+            roles[key] = self.guard(lambda: self.backend.role_definition(definition_id))
+        return roles[key]
+
+    def _known_roles(self) -> dict[str, dict | None]:
+        """The cache, started with the plan's role definitions read_all has read already (under
+        the id assignments use to name them)."""
+        if self._roles is None:
+            self._roles = {}
+            for role in self.plan.of_type(ROLE_DEFINITION):
+                live = self.live(role)
+                if live is not None:
+                    self._roles[id_key(self.resolver.value(Ref(role.ref)))] = live
+        return self._roles
 
 
 def run(ctx: LiveContext) -> list[Found]:
@@ -76,14 +99,10 @@ def err(rule: str, path: str, message: str, severity=ERROR) -> Found:
     return rule, Violation(path, message, severity=severity)
 
 
-def props(live: dict | None) -> dict:
-    return (live or {}).get("properties") or {}
-
-
 def prefixes(live_subnet: dict | None) -> list[str]:
     p = props(live_subnet)
-    return list(p.get("addressPrefixes") or ([p["addressPrefix"]] if p.get("addressPrefix")
-                                             else []))
+    one = lookup(p, "addressPrefix")
+    return list(lookup(p, "addressPrefixes") or ([one] if one else []))
 
 
 def subnet_plans(plan: Plan) -> Iterator[tuple[SubnetPlan, str]]:
@@ -93,13 +112,14 @@ def subnet_plans(plan: Plan) -> Iterator[tuple[SubnetPlan, str]]:
 
 def users(subnet_id: str, clusters: list[dict]) -> list[tuple[str, str, str, str]]:
     """(cluster, pool, field, allocation mode) of every pool placed in the subnet."""
-    key, out = subnet_id.lower(), []
+    out = []
     for cluster in clusters:
-        for pool in props(cluster).get("agentPoolProfiles") or []:
+        for pool in lookup(props(cluster), "agentPoolProfiles") or []:
             for fld in ("vnetSubnetID", "podSubnetID"):
-                if str(lookup(pool, fld) or "").lower() == key:
+                if same_id(lookup(pool, fld) or "", subnet_id):
                     mode = str(lookup(pool, "podIPAllocationMode") or "DynamicIndividual")
-                    out.append((cluster.get("name", "?"), pool.get("name", "?"), fld, mode))
+                    out.append((lookup(cluster, "name") or "?", lookup(pool, "name") or "?", fld,
+                                mode))
     return out
 
 
@@ -125,12 +145,12 @@ def vnet_in_region(ctx: LiveContext) -> Iterator[Found]:
     live = ctx.live(vnet)
     if not (vnet and vnet.existing and live):
         return
-    where = str(live.get("location", "")).replace(" ", "").lower()
+    where = str(lookup(live, "location") or "").replace(" ", "").lower()
     if where and where != ctx.plan.location.replace(" ", "").lower():
         yield err("NET-RANGE-011", "network.vnet.id", f"VNet {vnet.short_name} is in {where}, "
                   f"the cluster in {ctx.plan.location}")
-    sub = ctx.resolver.address(vnet).split("/")[2]
-    if sub.lower() != ctx.resolver.subscription.lower():
+    sub = parse(ctx.resolver.address(vnet)).subscription
+    if fold(sub) != fold(ctx.resolver.subscription):
         yield err("NET-RANGE-011", "network.vnet.id", f"VNet {vnet.short_name} is in "
                   f"subscription {sub}, the cluster in {ctx.resolver.subscription}")
 
@@ -142,9 +162,9 @@ def subnets_fit_vnet(ctx: LiveContext) -> Iterator[Found]:
     live = ctx.live(vnet)
     if not (vnet and vnet.existing and live):
         return
-    space = [ipam.net(p) for p in (props(live).get("addressSpace") or {}).get(
-        "addressPrefixes") or []]
-    taken = {str(s.get("name", "")).lower(): prefixes(s) for s in props(live).get("subnets") or []}
+    space = [ipam.net(p) for p in dig(live, "properties", "addressSpace", "addressPrefixes") or []]
+    taken = {fold(lookup(s, "name") or ""): prefixes(s)
+             for s in lookup(props(live), "subnets") or []}
     for subnet, symbol in subnet_plans(ctx.plan):
         path = SUBNET_PATHS[subnet.role]
         if subnet.existing:
@@ -163,7 +183,7 @@ def subnets_fit_vnet(ctx: LiveContext) -> Iterator[Found]:
                       f"({', '.join(map(str, space))})")
         for name, cidrs in taken.items():
             hit = next((c for c in cidrs if ipam.overlaps(mine, ipam.net(c))), None)
-            if hit and name != subnet.name.lower():
+            if hit and name != fold(subnet.name):
                 yield err("NET-RANGE-010", f"{path}.prefix", f"subnet {subnet.name} {mine} "
                           f"overlaps existing subnet {name} ({hit}) of VNet {vnet.short_name}")
 
@@ -177,8 +197,8 @@ def node_subnet_usable(ctx: LiveContext) -> Iterator[Found]:
     if not (subnet.existing and live):
         return
     path = "network.nodeSubnet.id"
-    delegations = [lookup(props(d), "serviceName") or d.get("name")
-                   for d in props(live).get("delegations") or []]
+    delegations = [lookup(props(d), "serviceName") or lookup(d, "name")
+                   for d in lookup(props(live), "delegations") or []]
     if delegations:
         yield err("NET-SUBNET-001", path, f"node subnet {subnet.name} is delegated to "
                   f"{', '.join(map(str, delegations))} (SubnetIsDelegated)")
@@ -199,16 +219,16 @@ def pod_subnet_usable(ctx: LiveContext) -> Iterator[Found]:
     if not (subnet and subnet.existing and live):
         return
     path = "network.podSubnet.id"
-    for d in props(live).get("delegations") or []:
-        service = str(lookup(props(d), "serviceName") or d.get("name"))
-        if service.lower() != AKS_DELEGATION:
+    for d in lookup(props(live), "delegations") or []:
+        service = str(lookup(props(d), "serviceName") or lookup(d, "name"))
+        if fold(service) != AKS_DELEGATION:
             yield err("NET-SUBNET-002", path, f"pod subnet {subnet.name} is delegated to "
                       f"{service}; only AKS may use it")
         else:
             yield err("NET-SUBNET-002", path, f"pod subnet {subnet.name} is already delegated "
                       "to AKS (tolerated)", INFO)
     others = users(resource.existing_id, ctx.other_clusters())
-    configs = props(live).get("ipConfigurations") or []
+    configs = lookup(props(live), "ipConfigurations") or []
     if configs and not any(f == "podSubnetID" for _, _, f, _ in others) \
             and not ctx.cluster_exists():
         yield err("NET-SUBNET-002", path, f"pod subnet {subnet.name} holds {len(configs)} IP "
@@ -232,7 +252,7 @@ def _free_addresses(ctx: LiveContext, rule: str, subnet: SubnetPlan, live: dict,
     if not v4 or ctx.cluster_exists():
         return
     prefix = v4[0]
-    used = len(props(live).get("ipConfigurations") or [])
+    used = len(lookup(props(live), "ipConfigurations") or [])
     if rule == "NET-SIZE-008":
         free = ipam.blocks_in(prefix.prefixlen) - math.ceil(used / ipam.BLOCK_SIZE)
         need, unit = subnet.required_blocks or 0, "/28 blocks"
@@ -254,21 +274,21 @@ def route_table_ready(ctx: LiveContext) -> Iterator[Found]:
     path = "network.routeTable.id"
     node = ctx.live(ctx.resource("nodeSubnet"))
     if net.node_subnet.existing and node is not None:
-        attached = str((props(node).get("routeTable") or {}).get("id", ""))
-        if attached.lower() != table.existing_id.lower():
-            now = f"route table {attached.rsplit('/', 1)[-1]}" if attached else "no route table"
+        attached = str(dig(node, "properties", "routeTable", "id") or "")
+        if not same_id(attached, table.existing_id):
+            now = f"route table {name_of(attached)}" if attached else "no route table"
             yield err("NET-RT-001", path, f"route table {table.short_name} is not attached to "
                       f"node subnet {net.node_subnet.name} (it has {now}); attach it before "
                       "the cluster is created")
-    mine = {str(r.existing_id or ctx.resolver.address(r)).lower()
+    mine = {id_key(r.existing_id or ctx.resolver.address(r))
             for r in ctx.plan.of_type("Microsoft.Network/virtualNetworks/subnets")}
-    for link in props(live_rt).get("subnets") or []:
-        sid = str(link.get("id", ""))
-        if sid.lower() in mine:
+    for link in lookup(props(live_rt), "subnets") or []:
+        sid = str(lookup(link, "id") or "")
+        if id_key(sid) in mine:
             continue
         for cluster, pool, _, _ in users(sid, ctx.other_clusters()):
             yield err("NET-RT-002", path, f"route table {table.short_name} also routes subnet "
-                      f"{sid.rsplit('/', 1)[-1]} of cluster {cluster} (pool {pool})")
+                      f"{name_of(sid)} of cluster {cluster} (pool {pool})")
 
 
 def nat_gateway_attached(ctx: LiveContext) -> Iterator[Found]:
@@ -280,7 +300,7 @@ def nat_gateway_attached(ctx: LiveContext) -> Iterator[Found]:
         live = ctx.live(ctx.resource(symbol))
         if not subnet.existing or live is None or subnet.role == "apiServer":
             continue
-        if not (props(live).get("natGateway") or {}).get("id"):
+        if not dig(live, "properties", "natGateway", "id"):
             severity = ERROR if subnet.role == "node" else WARNING
             yield err("NET-EGRESS-005", f"{SUBNET_PATHS[subnet.role]}.id", f"{subnet.role} "
                       f"subnet {subnet.name} has no NAT gateway; userAssignedNATGateway needs "
@@ -299,7 +319,7 @@ def default_route(ctx: LiveContext) -> Iterator[Found]:
         path, rt_id, live_rt = "network.routeTable.id", table.existing_id, ctx.live(table)
     else:
         path = "network.nodeSubnet.id"
-        rt_id = str((props(node).get("routeTable") or {}).get("id") or "")
+        rt_id = str(dig(node, "properties", "routeTable", "id") or "")
         live_rt = ctx.read(rt_id) if rt_id else None
     if node is None or (table is not None and table.existing and live_rt is None):
         return  # reported as missing already
@@ -307,9 +327,10 @@ def default_route(ctx: LiveContext) -> Iterator[Found]:
         yield err("NET-EGRESS-006", path, f"node subnet {net.node_subnet.name} has no route "
                   "table: userDefinedRouting needs one with 0.0.0.0/0 to your firewall")
         return
-    hops = {str(props(r).get("nextHopType", "")) for r in props(live_rt).get("routes") or []
-            if str(props(r).get("addressPrefix", "")).strip() == "0.0.0.0/0"}
+    hops = {str(lookup(props(r), "nextHopType") or "")
+            for r in lookup(props(live_rt), "routes") or []
+            if str(lookup(props(r), "addressPrefix") or "").strip() == "0.0.0.0/0"}
     if not hops & {"VirtualAppliance", "VirtualNetworkGateway"}:
         found = f"0.0.0.0/0 goes to {', '.join(sorted(hops))}" if hops else "no 0.0.0.0/0 route"
-        yield err("NET-EGRESS-006", path, f"route table {rt_id.rsplit('/', 1)[-1]} has {found}; "
+        yield err("NET-EGRESS-006", path, f"route table {name_of(rt_id)} has {found}; "
                   "userDefinedRouting needs 0.0.0.0/0 to a VirtualAppliance or gateway")

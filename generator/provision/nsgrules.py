@@ -11,8 +11,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from generator.provision.diff import lookup
-from generator.provision.live import SUBNET_PATHS, err, prefixes, props, subnet_plans
+from generator.provision.caseless import dig, lookup, props
+from generator.provision.live import SUBNET_PATHS, err, prefixes, subnet_plans
+from generator.provision.refs import name_of
 from generator.rules.core import INFO
 
 ANY = ("*", "any", "virtualnetwork")
@@ -22,16 +23,16 @@ def subnet_nsgs(ctx) -> Iterator[tuple]:
     cluster = _cluster_ranges(ctx)
     for subnet, symbol in subnet_plans(ctx.plan):
         live = ctx.live(ctx.resource(symbol))
-        nsg_id = ((props(live).get("networkSecurityGroup") or {}).get("id")) if live else None
+        nsg_id = str(dig(live, "properties", "networkSecurityGroup", "id") or "")
         if not subnet.existing or not nsg_id:
             continue
         rule = "NET-NSG-002" if subnet.role == "apiServer" else "NET-NSG-001"
         path = f"{SUBNET_PATHS[subnet.role]}.id"
-        name = nsg_id.rsplit("/", 1)[-1]
+        name = name_of(nsg_id)
         yield err(rule, path, f"{subnet.role} subnet {subnet.name} has NSG {name}; aksnet and "
                   "AKS never change it", INFO)
         nsg = ctx.read(nsg_id)
-        rules = [r for r in props(nsg).get("securityRules") or []]
+        rules = list(lookup(props(nsg), "securityRules") or [])
         flows = (_api_flows(cluster) if subnet.role == "apiServer"
                  else _cluster_flows(cluster, prefixes(live)))
         for what, flow in flows:
@@ -71,10 +72,9 @@ def _api_flows(cluster: list[str]):
 def first_deny(rules: list[dict], direction: str, source: str, dest: str | None,
                protocol: str, port: int | None) -> str | None:
     """The name of the Deny rule that decides this flow, or None when an Allow wins first."""
-    ordered = sorted(rules, key=lambda r: int(lookup(r.get("properties") or {}, "priority")
-                                               or 4096))
+    ordered = sorted(rules, key=lambda r: int(lookup(props(r), "priority") or 4096))
     for rule in ordered:
-        p = rule.get("properties") or {}
+        p = props(rule)
         if str(lookup(p, "direction") or "").lower() != direction.lower():
             continue
         # A Deny rule decides when it touches part of the flow; an Allow only when it lets
@@ -85,7 +85,7 @@ def first_deny(rules: list[dict], direction: str, source: str, dest: str | None,
         if not _covers(p, "source", source, full) or (
                 dest and not _covers(p, "destination", dest, full)):
             continue
-        return None if full else rule.get("name", "?")
+        return None if full else lookup(rule, "name") or "?"
     return None
 
 

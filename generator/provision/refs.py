@@ -6,16 +6,23 @@ scope's id, and a resource given by id keeps that id. A role definition is writt
 group's scope but referenced by its subscription-level id (the form ARM stores in assignments).
 Principal ids exist only once the identity (or the cluster, for a system-assigned identity) does:
 they are read from the live resource, and stay `Unknown` until then.
+
+`parse` is the one reader of ids (the Azure backend's adapters, scopes, resource groups); ids
+compare case-insensitively (caseless.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from generator.plan import SUBSCRIPTION, Ref, Resource
+from generator.provision.caseless import dig, fold, id_key
 from generator.resources import RG, ROLE_DEFINITION
+
+PROVIDERS = "/providers/"
 
 # Where each Ref attribute sits in the live resource body.
 ATTR_PATHS = {
@@ -62,25 +69,72 @@ def reference_id(resource: Resource, subscription: str) -> str:
     return address(resource, subscription)
 
 
+# --- reading ids ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An id split the way ARM reads it: the last provider segment and what it hangs off."""
+
+    scope: str  # what the last provider segment hangs off ("" for a tenant-level id)
+    subscription: str | None
+    rg: str | None
+    namespace: str  # as written, e.g. Microsoft.Network
+    types: tuple[str, ...]  # as written, e.g. ("virtualNetworks", "subnets")
+    names: tuple[str, ...]
+
+    @property
+    def type(self) -> str:
+        """Lower case, e.g. microsoft.network/virtualnetworks/subnets (the adapters' key)."""
+        return fold("/".join([self.namespace, *self.types]))
+
+
+def _split(resource_id: str) -> tuple[str, list[str] | None]:
+    """(scope, segments after the last /providers/), or (id, None) when there is none."""
+    cut = fold(resource_id).rfind(PROVIDERS)
+    if cut < 0:
+        return resource_id, None
+    return resource_id[:cut], resource_id[cut + len(PROVIDERS):].split("/")
+
+
+def _scope_parts(scope: str) -> tuple[str | None, str | None]:
+    """(subscription, resource group) of a scope, where it names them."""
+    parts = scope.strip("/").split("/")
+    sub = parts[1] if len(parts) > 1 and fold(parts[0]) == "subscriptions" else None
+    rg = parts[3] if len(parts) > 3 and fold(parts[2]) == "resourcegroups" else None
+    return sub, rg
+
+
+def parse(resource_id: str) -> Parsed:
+    scope, tail = _split(resource_id)
+    sub, rg = _scope_parts(scope)
+    if tail is not None:
+        return Parsed(scope, sub, rg, tail[0], tuple(tail[1::2]), tuple(tail[2::2]))
+    # Without /providers/ only a resource group is addressable (written at its subscription).
+    if sub and rg and resource_id.strip("/").count("/") == 3:
+        return Parsed(f"/subscriptions/{sub}", sub, rg, "Microsoft.Resources",
+                      ("resourceGroups",), (rg,))
+    # imported here: backend.py builds on this module
+    from generator.provision.backend import BackendError
+
+    raise BackendError(f"cannot address {resource_id}", code="InvalidResourceId")
+
+
 def scope_of(address_: str) -> str:
     """The scope an extension resource or role definition is written at (before /providers/)."""
-    return address_.rsplit("/providers/", 1)[0]
+    return _split(address_)[0]
+
+
+def name_of(resource_id: str) -> str:
+    """A resource's own name: the last segment of its id (also of a malformed one)."""
+    return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
 def within(scope: str, parent: str) -> bool:
     """Whether `scope` is `parent` or lies under it (what a role assignment at `parent` covers);
     ids compare case-insensitively."""
-    scope, parent = scope.lower().rstrip("/"), parent.lower().rstrip("/")
+    scope, parent = id_key(scope), id_key(parent)
     return scope == parent or scope.startswith(parent + "/")
-
-
-def dig(body: dict | None, path: tuple[str, ...]) -> Any:
-    node: Any = body
-    for key in path:
-        if not isinstance(node, dict):
-            return None
-        node = next((v for k, v in node.items() if k.lower() == key.lower()), None)
-    return node
 
 
 class Resolver:
@@ -120,7 +174,7 @@ class Resolver:
         if ref.attr == "id":
             return reference_id(self.prepared(target), self.subscription)
         path = ATTR_PATHS.get(ref.attr, tuple(ref.attr.split(".")))
-        found = dig(self.live(ref.ref), path)
+        found = dig(self.live(ref.ref), *path)
         return found if found else Unknown(f"(known after {ref.ref} exists)")
 
     def resolve(self, value: Any) -> Any:

@@ -52,4 +52,35 @@ def plan_for(**override):
     return plan_of(intent_data(**override))[1]
 
 
-__all__ = ["FAST", "ROOT", "Run", "apply", "changes_of", "findings_of", "plan_for"]
+def recase(value):
+    """An answer as another API version may spell it: each key's first letter flipped
+    (properties -> Properties, addressPrefix -> AddressPrefix, id -> Id) and ids with
+    `resourcegroups` and `Providers`."""
+    if isinstance(value, dict):
+        return {key[:1].swapcase() + key[1:]: recase(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [recase(v) for v in value]
+    if isinstance(value, str) and value.startswith("/subscriptions/"):
+        return value.replace("/resourceGroups/", "/resourcegroups/").replace(
+            "/providers/", "/Providers/")
+    return value
+
+
+class Recased:
+    """A backend whose every answer comes back recased; writes and the rest pass through."""
+
+    READS = ("get", "read", "clusters", "role_assignments", "role_definition", "permissions")
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.subscription = backend.subscription
+
+    def __getattr__(self, name):
+        found = getattr(self.backend, name)
+        if name not in self.READS:
+            return found
+        return lambda *args, **kwargs: recase(found(*args, **kwargs))
+
+
+__all__ = ["FAST", "ROOT", "Recased", "Run", "apply", "changes_of", "findings_of", "plan_for",
+           "recase"]

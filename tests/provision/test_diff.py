@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from generator.plan import Resource
-from generator.provision.diff import classify, differences, merged_body
+from generator.provision.diff import adopt, classify, differences, merged_body
 from generator.provision.refs import Unknown
+
+from .helpers import recase
 
 VNET = Resource("Microsoft.Network/virtualNetworks", "vnet", "2026-03-01", "rg")
 
@@ -113,8 +115,6 @@ def test_update_body_merges_named_lists_and_drops_stale_twins():
 
 
 def test_an_autoscaled_pool_count_is_the_autoscalers():
-    from generator.provision.diff import adopt
-
     desired = {"properties": {"agentPoolProfiles": [
         {"name": "apps", "count": 3, "enableAutoScaling": True, "maxCount": 30},
         {"name": "system", "count": 3, "enableAutoScaling": False}]}}
@@ -123,3 +123,35 @@ def test_an_autoscaled_pool_count_is_the_autoscalers():
         {"name": "system", "count": 4}]}}
     assert differences(adopt(desired, live), live) == ["agentPoolProfiles[system].count"]
     assert adopt(desired, None) is desired
+
+
+# --- answers in another case (Properties, ProvisioningState, AgentPoolProfiles, ...) ------------
+
+
+@pytest.mark.parametrize("state", ["Failed", "Updating"])
+def test_state_is_read_in_any_case(state):
+    live = recase({"properties": {"provisioningState": state,
+                                  "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}})
+    desired = {"properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}
+    change = classify(VNET, desired, live)
+    assert (change.action, change.properties) == ("update", ("provisioningState",))
+
+
+def test_update_body_from_an_answer_in_another_case():
+    live = recase({"id": "/vnet", "etag": "e", "location": "eastus", "properties": {
+        "provisioningState": "Succeeded", "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+        "dhcpOptions": {"dnsServers": []}}})
+    desired = {"location": "eastus",
+               "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/15"]}}}
+    # server-only fields dropped, our keys replace theirs in any case, theirs otherwise kept
+    assert merged_body(live, desired) == {"location": "eastus", "properties": {
+        "DhcpOptions": {"DnsServers": []}, "addressSpace": {"addressPrefixes": ["10.0.0.0/15"]}}}
+
+
+def test_autoscaled_pool_count_read_in_any_case():
+    desired = {"properties": {"agentPoolProfiles": [
+        {"name": "apps", "count": 3, "enableAutoScaling": True}]}}
+    live = recase({"properties": {"agentPoolProfiles": [
+        {"name": "apps", "count": 17, "enableAutoScaling": True}]}})
+    assert adopt(desired, live)["properties"]["agentPoolProfiles"][0]["count"] == 17
+    assert differences(adopt(desired, live), live) == []

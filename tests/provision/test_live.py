@@ -4,13 +4,14 @@ the checks read them through the real clients (plan --live / apply --dry-run pat
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 import pytest
 
 from generator.provision.runner import azure_backend
 from tests.fakearm import DEFAULT_SUBSCRIPTION, NETWORK_CONTRIBUTOR
 
-from .helpers import apply, findings_of, plan_for
+from .helpers import Recased, apply, changes_of, findings_of, plan_for
 
 SUB = DEFAULT_SUBSCRIPTION
 NET_RG = f"/subscriptions/{SUB}/resourceGroups/rg-net"
@@ -384,3 +385,121 @@ def test_iam_007_links_need_join_rights(arm, azure):
     found = findings_of(plan_for(network={"model": "kubenet"}), azure)
     messages = [f for f in found if f[0] == "NET-IAM-007"]
     assert messages == [("NET-IAM-007", "resourceGroup", "error")]
+
+
+# --- role definitions: read once per run --------------------------------------------------------
+
+JOIN_ONLY = "6a1c2b3d-0000-4000-8000-000000000001"
+
+
+def plant_join_only_role(arm) -> None:
+    arm.plant(f"{NET_RG}/providers/Microsoft.Authorization/roleDefinitions/{JOIN_ONLY}", {
+        "properties": {"roleName": "join only", "type": "CustomRole", "assignableScopes": [NET_RG],
+                       "permissions": [{"actions": [
+                           "Microsoft.Network/virtualNetworks/subnets/join/action"]}]}})
+
+
+@pytest.mark.parametrize("role", ["least-privilege", "network-contributor"])
+def test_each_role_definition_is_read_once_for_two_subnets(arm, azure, role):
+    plant_network(arm, others=[{"name": "pods", "properties": {"addressPrefix": "10.150.8.0/22"}}])
+    principal = plant_identity(arm)
+    plant_join_only_role(arm)
+    grant(arm, VNET_ID, JOIN_ONLY, principal, "6a1c2b3d-0000-4000-8000-0000000000a1")
+    grant(arm, NET_RG, NETWORK_CONTRIBUTOR, principal, "6a1c2b3d-0000-4000-8000-0000000000a2")
+    arm.reset_log()
+    # network-contributor: the plan assigns Network Contributor too (a plan resource read_all
+    # reads); least-privilege: it writes its own role.
+    plan = plan_for(network=pod_subnet_intent(), identity={"id": UAMI_ID, "subnetRole": role})
+    assert rules(findings_of(plan, azure), "error") == set()
+    gets = [r.path.lower() for r in arm.requests if r.method == "GET"]
+    # Both subnets were checked: the identity's assignments were listed at each ...
+    assert {NODES_ID.lower(), PODS_ID.lower()} <= {
+        p.split("/providers/microsoft.authorization/roleassignments")[0] for p in gets}
+    # ... yet each definition was read once: the plan's own by read_all, the assigned ones by
+    # the first subnet's check.
+    reads = Counter(p.rsplit("/", 1)[-1] for p in gets if "/roledefinitions/" in p)
+    assert {NETWORK_CONTRIBUTOR, JOIN_ONLY} <= reads.keys()
+    assert set(reads.values()) == {1}
+
+
+# --- answers in another case --------------------------------------------------------------------
+# Azure spells property names and ids differently across API versions (AddressPrefix,
+# resourcegroups, Providers): every check must read them alike.
+
+
+def subnets_case(arm):
+    arm.plant_resource_group("rg-net", "westeurope")
+    arm.plant(NSG_ID, {"location": "westeurope", "properties": {"securityRules": [
+        rule_("deny-all", 200, "Deny")]}})
+    plant_network(arm, location="westeurope", nodes={
+        "addressPrefix": "10.150.4.0/28", "ipConfigurations": configs(9),
+        "networkSecurityGroup": {"id": NSG_ID},
+        "delegations": [{"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]})
+    # the intent states /22, Azure holds /28 with 9 addresses used
+    return plan_for(network=byo()), {"NET-RANGE-011", "NET-RANGE-010", "NET-SUBNET-001",
+                                     "NET-SIZE-003", "NET-NSG-001"}
+
+
+def clusters_case(arm):
+    plant_route_table(arm)
+    plant_network(arm, nodes={"routeTable": {"id": RT_ID}}, others=[
+        {"name": "theirs", "properties": {"addressPrefix": "10.150.0.0/24",
+                                          "routeTable": {"id": RT_ID}}}])
+    plant_cluster(arm, "neighbour", [{"vnetSubnetID": f"{VNET_ID}/subnets/theirs"}], "kubenet")
+    plant_cluster(arm, "old", [{"vnetSubnetID": NODES_ID}], "kubenet")
+    plan = plan_for(network=byo(model="kubenet", routeTable={"id": RT_ID}))
+    return plan, {"NET-RT-002", "NET-SUBNET-004"}
+
+
+def pod_subnet_case(arm):
+    nat = f"{NET_RG}/providers/Microsoft.Network/natGateways/ng"
+    arm.plant_resource_group("rg-net", "eastus2")
+    arm.plant(nat, {"location": "eastus2", "sku": {"name": "Standard"}, "properties": {}})
+    plant_network(arm, nodes={"natGateway": {"id": nat}}, others=[
+        {"name": "pods", "properties": {"addressPrefix": "10.150.8.0/22", "delegations": [
+            {"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]}},
+        {"name": "other", "properties": {"addressPrefix": "10.150.0.0/24"}}])
+    plant_cluster(arm, "static", [{"vnetSubnetID": f"{VNET_ID}/subnets/other",
+                                   "podSubnetID": PODS_ID, "podIPAllocationMode": "StaticBlock"}])
+    intent = {**pod_subnet_intent(), "outbound": {"type": "userAssignedNATGateway"}}
+    return plan_for(network=intent), {"NET-SUBNET-002", "NET-SUBNET-003", "NET-EGRESS-005"}
+
+
+def egress_case(arm):
+    """Clean, and only when the route table and its default route are read."""
+    plant_route_table(arm)
+    route = {"name": "out", "properties": {"addressPrefix": "0.0.0.0/0",
+                                           "nextHopType": "VirtualAppliance"}}
+    arm.plant(RT_ID, {"location": "eastus2", "properties": {"routes": [route]}})
+    plant_network(arm, nodes={"routeTable": {"id": RT_ID}})
+    intent = byo(outbound={"type": "userDefinedRouting", "nextHopIp": "10.1.0.4"})
+    return plan_for(network=intent), set()
+
+
+def access_case(arm):
+    plant_network(arm)
+    principal = plant_identity(arm)
+    plant_join_only_role(arm)
+    grant(arm, VNET_ID, JOIN_ONLY, principal, "6a1c2b3d-0000-4000-8000-0000000000a1")
+    arm.caller_permissions = [{"actions": ["*"], "notActions": [
+        "Microsoft.Network/virtualNetworks/subnets/join/action"]}]
+    plan = without_assignments(plan_for(network=byo(), identity={"id": UAMI_ID}))
+    return plan, {"NET-IAM-002", "NET-IAM-007"}
+
+
+@pytest.mark.parametrize("case", [subnets_case, clusters_case, pod_subnet_case, egress_case,
+                                  access_case])
+def test_live_checks_read_answers_in_any_case(arm, azure, case):
+    plan, expected = case(arm)
+    found = findings_of(plan, azure)
+    assert expected <= rules(found)
+    assert findings_of(plan, Recased(azure)) == found
+
+
+def test_diff_reads_answers_in_any_case(arm, options, azure):
+    assert apply(plan_for(), options=options).code == 0
+    assert set(changes_of(plan_for(), Recased(azure)).values()) == {("no-op", ())}
+    refused = plan_for(nodePools=[{"name": "system", "mode": "System", "count": 3,
+                                   "maxPods": 60}])  # NET-PODS-004: the live pool has 110
+    assert changes_of(refused, Recased(azure))["base"] == ("refused", ("nodePools[0].maxPods",))
+    assert findings_of(refused, Recased(azure)) == findings_of(refused, azure)
