@@ -314,6 +314,39 @@ def test_existing_resources_read_from_their_own_subscriptions(cases):
         ("existing_2", "11111111-1111-1111-1111-111111111111")]
 
 
+# A Terraform address (resource or data source) as HCL prints it in an expression.
+ADDRESS = re.compile(r"\b(?:data\.)?(?:azurerm|azapi)_[a-z_]+\.[a-z0-9_]+")
+
+
+def blocks(value: Any):
+    """The block dicts of a Terraform context (they carry `address` and `label`)."""
+    if isinstance(value, dict) and "address" in value and "label" in value:
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from blocks(item)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_block_reads_every_address_it_prints(cases, name):
+    """`depends_on` leaves out what a block's references already order, so the reads the builder
+    records must be exactly the addresses the block's expressions print: an address written into
+    an expression without a `Reference` would be missed."""
+    from generator.targets.hcl import Expr
+    from generator.targets.terraform import _Builder
+    from generator.targets.walk import leaves
+
+    builder = _Builder(cases[name].plan)
+    found = list(blocks(builder.build({})))
+    assert len(found) == len(builder.refs)
+    for block in found:
+        # what the cluster waits for explicitly is added after its reads are recorded
+        values = {k: v for k, v in block.items() if k not in ("depends_on", "pools_depend_on")}
+        printed = {a for leaf in leaves(values) if isinstance(leaf, Expr)
+                   for a in ADDRESS.findall(leaf)}
+        assert builder.refs[block["address"]] == printed - {block["address"]}, block["address"]
+
+
 def test_file_set():
     from generator.render import template_names
 

@@ -26,6 +26,7 @@ from generator.targets.armvalues import (
     dependencies,
     layout,
 )
+from generator.targets.walk import rebuild
 
 SUBSCRIPTION_SCHEMA = (
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"
@@ -71,16 +72,15 @@ class _Values:
         self.lay, self.level = lay, level  # level: subscription | group
 
     def __call__(self, value: Any) -> Any:
+        return rebuild(value, self.leaf)
+
+    def leaf(self, value: Any) -> Any:
         if isinstance(value, Use):
             return f"[parameters({lit(value.name)})]"
         if isinstance(value, Ref):
             return self.ref(value)
         if isinstance(value, str):
             return self.text(value)
-        if isinstance(value, dict):
-            return {self(k) if isinstance(k, Ref) else k: self(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self(v) for v in value]
         return value
 
     @staticmethod

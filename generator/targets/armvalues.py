@@ -32,6 +32,7 @@ from generator.resources import (
 from generator.rules.egress import IDLE_MINUTES, OUTBOUND_IPS
 from generator.rules.pods import MAX_PODS, MIN_PODS
 from generator.rules.scale import POOL_MAX_NODES
+from generator.targets.walk import leaves
 
 DEPLOYMENTS_API = "2022-09-01"  # Microsoft.Resources/deployments (nested deployments, modules)
 DEPLOYMENT_NAME_MAX = 64
@@ -362,13 +363,4 @@ def implied(refs: set[str], lay: Layout) -> set[str]:
 
 def refs_in(value: Any) -> set[str]:
     """The plan refs a value mentions."""
-    if isinstance(value, Ref):
-        return {value.ref}
-    if isinstance(value, dict):
-        found = set()
-        for key, item in value.items():
-            found |= refs_in(key) | refs_in(item)
-        return found
-    if isinstance(value, (list, tuple)):
-        return set().union(*(refs_in(v) for v in value)) if value else set()
-    return set()
+    return {leaf.ref for leaf in leaves(value) if isinstance(leaf, Ref)}

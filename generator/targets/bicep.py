@@ -26,6 +26,7 @@ from generator.targets.armvalues import (
     parent_of,
     refs_in,
 )
+from generator.targets.walk import rebuild
 
 MODULES = {SUBNET: "subnet.bicep", ROLE_ASSIGNMENT: "roleAssignment.bicep"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -86,6 +87,9 @@ class _Values:
         self.lay, self.where = lay, where  # where: main | cluster
 
     def __call__(self, value: Any) -> Any:
+        return rebuild(value, self.leaf)
+
+    def leaf(self, value: Any) -> Any:
         if isinstance(value, Use):
             return Raw(value.name)
         if isinstance(value, Ref):
@@ -93,10 +97,6 @@ class _Values:
         if isinstance(value, str) and SUBSCRIPTION in value:
             head, _, tail = value.partition(SUBSCRIPTION)
             return Raw(quote(head)[:-1] + "${subscription().subscriptionId}" + quote(tail)[1:])
-        if isinstance(value, dict):
-            return {self(k) if isinstance(k, Ref) else k: self(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self(v) for v in value]
         return value
 
     def ref(self, ref: Ref) -> str:

@@ -23,6 +23,7 @@ from generator.rules.egress import PREVIEW_TYPES
 from generator.rules.pods import MAX_PODS, MIN_PODS
 from generator.targets.hcl import Expr, align, hcl, quote
 from generator.targets.tfnetwork import NetworkBlocks
+from generator.targets.walk import leaves, rebuild
 
 if TYPE_CHECKING:
     from generator.plan import Plan, Resource
@@ -56,7 +57,17 @@ NETWORK_FIELDS = {
     "serviceCidrs": "service_cidrs",
     "dnsServiceIP": "dns_service_ip",
 }
-_ADDRESS = re.compile(r"\b(?:data\.)?(?:azurerm|azapi)_[a-z_]+\.[a-z0-9_]+")
+# var.node_pools fields -> where the plan's pool body holds them. The variables, the azurerm
+# pools and the azapi body all read this; the autoscaler bounds exist only in autoscaling pools.
+POOL_FIELDS = {
+    "vm_size": ("vmSize",),
+    "node_count": ("count",),
+    "min_count": ("minCount",),
+    "max_count": ("maxCount",),
+    "max_pods": ("maxPods",),
+    "max_surge": ("upgradeSettings", "maxSurge"),
+}
+CLIENT_CONFIG = "data.azurerm_client_config.current"  # what `literal` reads the subscription from
 
 
 FILTERS = {"hcl": hcl, "align": align}
@@ -134,6 +145,41 @@ def snake(symbol: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", symbol).lower()
 
 
+class Reference(Expr):
+    """An expression that reads another block (`address`): Terraform orders the two by it, so a
+    `depends_on` on that block, or on anything it waits for, would only repeat it."""
+
+    address: str
+
+    def __new__(cls, text: str, address: str) -> Reference:
+        expr = super().__new__(cls, text)
+        expr.address = address
+        return expr
+
+
+def reads(values: Any) -> set[str]:
+    """The addresses of the blocks that `values` reads."""
+    return {leaf.address for leaf in leaves(values) if isinstance(leaf, Reference)}
+
+
+def _holder(body: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+    """The dict in `body` that holds `path`'s last key, or None when the body lacks it."""
+    *head, last = path
+    for key in head:
+        body = body.get(key) or {}
+    return body if last in body else None
+
+
+def _at(body: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at `path` in `body`, or None when the body lacks it."""
+    holder = _holder(body, path)
+    return None if holder is None else holder[path[-1]]
+
+
+def _pool_var(pool: str, field: str) -> Expr:
+    return Expr(f'var.node_pools["{pool}"].{field}')
+
+
 class _Builder(NetworkBlocks):
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -158,6 +204,12 @@ class _Builder(NetworkBlocks):
         rtype = "azapi_resource" if res.type == arm.CLUSTER and self.reasons else TF_TYPES[res.type]
         return f"{'data.' if res.existing else ''}{rtype}.{snake(res.symbol)}"
 
+    def attribute(self, res: Resource, attr: str) -> Reference:
+        """`attr` of the block that renders `res`; every read of another block is made here,
+        by `literal` or by `ref`, so that `reads` finds it."""
+        address = self.address(res)
+        return Reference(f"{address}.{attr}", address)
+
     def ref(self, ref: Ref) -> Expr:
         res = self.by_ref[ref.ref]
         if res.existing and res.type == arm.ROLE_DEFINITION:  # built-in role: its id
@@ -165,34 +217,36 @@ class _Builder(NetworkBlocks):
         attr = ATTRIBUTES.get(ref.attr, ref.attr)
         if res.type == arm.ROLE_DEFINITION and attr == "id":
             attr = "role_definition_resource_id"  # azurerm's own id is "<id>|<scope>"
-        return Expr(f"{self.address(res)}.{attr}")
+        return self.attribute(res, attr)
 
     def value(self, value: Any) -> Any:
         """A plan value with Refs as references and `{subscriptionId}` substituted."""
+        return rebuild(value, self.leaf)
+
+    def leaf(self, value: Any) -> Any:
         if isinstance(value, Ref):
             return self.ref(value)
         if isinstance(value, str) and SUBSCRIPTION in value:
             return self.literal(value)
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.value(v) for v in value]
         return value
 
     def literal(self, text: str) -> Expr:
         self.client_config = True
-        sub = "${data.azurerm_client_config.current.subscription_id}"
-        return Expr('"' + sub.join(quote(part)[1:-1] for part in text.split(SUBSCRIPTION)) + '"')
+        parts = text.split(SUBSCRIPTION)
+        sub = f"${{{CLIENT_CONFIG}.subscription_id}}"
+        expr = '"' + sub.join(quote(part)[1:-1] for part in parts) + '"'
+        # Only an id with the placeholder reads the client config (a built-in role's id may not).
+        return Reference(expr, CLIENT_CONFIG) if len(parts) > 1 else Expr(expr)
 
     def rg_name(self, res: Resource) -> Any:
         if res.resource_group == self.plan.resource_group:
-            return Expr(f"{self.address(self.rg)}.name")
+            return self.attribute(self.rg, "name")
         return res.resource_group
 
     def block(self, res: Resource, **values: Any) -> dict[str, Any]:
         """Register a TF block (for depends_on reduction) and return its template values."""
         address = self.address(res)
-        self.refs[address] = set(_ADDRESS.findall(repr(values))) - {address}
+        self.refs[address] = reads(values) - {address}
         return {"label": snake(res.symbol), "address": address, **values}
 
     def placed(self, res: Resource, name: str | None = None, **values: Any) -> dict[str, Any]:
@@ -201,7 +255,7 @@ class _Builder(NetworkBlocks):
             res,
             name=name or res.name,
             resource_group_name=self.rg_name(res),
-            location=Expr(f"{self.address(self.rg)}.location"),
+            location=self.attribute(self.rg, "location"),
             tags=Expr("var.tags"),
             **values,
         )
@@ -221,7 +275,7 @@ class _Builder(NetworkBlocks):
 
     def associate(self, kind: str, of: Resource, into: list, **values: Any) -> None:
         address = f"{kind}.{snake(of.symbol)}"
-        self.refs[address] = set(_ADDRESS.findall(repr(values)))
+        self.refs[address] = reads(values)
         self.companions.setdefault(of.ref, []).append(address)
         into.append({"label": snake(of.symbol), "address": address, **values})
 
@@ -292,7 +346,7 @@ class _Builder(NetworkBlocks):
         props = res.properties
         common = {
             "name": res.name,
-            "location": Expr(f"{self.address(self.rg)}.location"),
+            "location": self.attribute(self.rg, "location"),
             "tags": Expr("var.tags"),
             "azapi": bool(self.reasons),
             "reasons": self.reasons,
@@ -305,7 +359,7 @@ class _Builder(NetworkBlocks):
             values = self.block(
                 res,
                 type=f"{res.type}@{res.api_version}",
-                parent_id=Expr(f"{self.address(self.rg)}.id"),
+                parent_id=self.attribute(self.rg, "id"),
                 body={"sku": res.sku, "properties": self.azapi_body(props)},
                 **common,
             )
@@ -372,18 +426,18 @@ class _Builder(NetworkBlocks):
         }
 
     def pool(self, body: dict[str, Any]) -> dict[str, Any]:
-        var = f'var.node_pools["{body["name"]}"]'
-        auto, windows = body["enableAutoScaling"], body.get("windowsProfile")
+        windows = body.get("windowsProfile")
         return {
             "name": body["name"],
             "mode": body["mode"],
             "os_type": body["osType"],
             "os_sku": body["osSKU"],
             "type": body["type"],
-            "auto_scaling_enabled": auto,
-            **{k: Expr(f"{var}.{k}") for k in ("vm_size", "node_count", "max_pods", "max_surge")},
-            "min_count": Expr(f"{var}.min_count") if auto else None,
-            "max_count": Expr(f"{var}.max_count") if auto else None,
+            "auto_scaling_enabled": body["enableAutoScaling"],
+            **{
+                field: _pool_var(body["name"], field) if _holder(body, path) is not None else None
+                for field, path in POOL_FIELDS.items()
+            },
             "vnet_subnet_id": self.value(body.get("vnetSubnetID")),
             "pod_subnet_id": self.value(body.get("podSubnetID")),
             "outbound_nat_enabled": not windows["disableOutboundNat"] if windows else None,
@@ -395,15 +449,9 @@ class _Builder(NetworkBlocks):
         if "kubernetesVersion" in body:
             body["kubernetesVersion"] = Expr("var.kubernetes_version")
         for pool in body["agentPoolProfiles"]:
-            var = f'var.node_pools["{pool["name"]}"]'
-            pool.update(
-                count=Expr(f"{var}.node_count"),
-                vmSize=Expr(f"{var}.vm_size"),
-                maxPods=Expr(f"{var}.max_pods"),
-            )
-            if pool["enableAutoScaling"]:
-                pool.update(minCount=Expr(f"{var}.min_count"), maxCount=Expr(f"{var}.max_count"))
-            pool["upgradeSettings"]["maxSurge"] = Expr(f"{var}.max_surge")
+            for field, path in POOL_FIELDS.items():
+                if (holder := _holder(pool, path)) is not None:
+                    holder[path[-1]] = _pool_var(pool["name"], field)
         np = body["networkProfile"]
         np.update({k: Expr(f"var.network.{f}") for k, f in NETWORK_FIELDS.items() if k in np})
         return body
@@ -439,14 +487,7 @@ class _Builder(NetworkBlocks):
         np = props["networkProfile"]
         network = {field: np[key] for key, field in NETWORK_FIELDS.items() if key in np}
         pools = {
-            body["name"]: {
-                "vm_size": body["vmSize"],
-                "node_count": body["count"],
-                "min_count": body.get("minCount"),
-                "max_count": body.get("maxCount"),
-                "max_pods": body["maxPods"],
-                "max_surge": body["upgradeSettings"]["maxSurge"],
-            }
+            body["name"]: {field: _at(body, path) for field, path in POOL_FIELDS.items()}
             for body in props["agentPoolProfiles"]
         }
         return {

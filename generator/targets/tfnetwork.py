@@ -71,7 +71,7 @@ class NetworkBlocks:
                 res,
                 name=res.short_name,
                 resource_group_name=self.rg_name(res),
-                route_table_name=Expr(f"{self.address(table)}.name"),
+                route_table_name=self.attribute(table, "name"),
                 address_prefix=props["addressPrefix"],
                 next_hop_type=props["nextHopType"],
                 next_hop_in_ip_address=props.get("nextHopIpAddress"),
@@ -120,11 +120,11 @@ class NetworkBlocks:
                 name=res.short_name,
                 provider=provider,
                 resource_group_name=(
-                    Expr(f"{self.address(vnet)}.resource_group_name")
+                    self.attribute(vnet, "resource_group_name")
                     if vnet.existing
                     else self.rg_name(res)
                 ),
-                virtual_network_name=Expr(f"{self.address(vnet)}.name"),
+                virtual_network_name=self.attribute(vnet, "name"),
                 address_prefixes=props.get("addressPrefixes") or [props["addressPrefix"]],
                 delegations=[
                     {"name": d["name"], "service": d["properties"]["serviceName"]}
