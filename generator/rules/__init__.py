@@ -8,11 +8,14 @@ from __future__ import annotations
 from generator.rules import (
     dualstack,
     egress,
+    features,
     identity,
     mapping,
     migration,
+    nodepools,
     nsg,
     plugin,
+    podips,
     pods,
     policy,
     ranges,
@@ -27,9 +30,12 @@ from generator.rules.core import Rule
 
 _AREAS = (
     plugin,
+    nodepools,
+    features,
     ranges,
     services,
     sizing,
+    podips,
     pods,
     scale,
     policy,

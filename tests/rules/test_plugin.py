@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from generator.rules import plugin
+from generator.rules import features, nodepools, plugin
 from generator.validate import check
 from tests.conftest import BASE, findings_of, intent_data, plan_of, severities_of
 
@@ -267,8 +267,12 @@ def test_cilium_info_names_the_minimum_version():
 
 
 def test_catalog_entries():
-    kinds = {r.id: r.kind for r in plugin.RULES}
-    assert list(kinds) == sorted(kinds, key=lambda i: int(i.rsplit("-", 1)[1]))
+    """NET-PLUGIN is split by sub-area: plugin choice, node pools and features, each in ID order."""
+    modules = (plugin, nodepools, features)
+    for module in modules:
+        ids = [r.id for r in module.RULES]
+        assert ids == sorted(ids, key=lambda i: int(i.rsplit("-", 1)[1])), module.__name__
+    kinds = {r.id: r.kind for module in modules for r in module.RULES}
     assert kinds == {f"NET-PLUGIN-{n:03d}": "check" for n in range(1, 16)} | {
         "NET-PLUGIN-002": "render",
         "NET-PLUGIN-010": "doc",

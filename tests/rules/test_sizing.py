@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.rules import sizing
+from generator.rules import podips, sizing
+from generator.rules.capacity import blocks_per_node
 from tests.conftest import findings_of, intent_data, plan_of, severities_of
 
 NODE = "network.nodeSubnet.prefix"
@@ -334,7 +335,7 @@ def test_sizing_severities(override, expected):
 )
 def test_blocks_per_node(max_pods, blocks):
     _, plan = plan_of(intent_data(**pod_subnet(None, pool(1, max_pods, surge=0), "static-block")))
-    assert sizing.blocks_per_node(plan.node_pools[0]) == blocks
+    assert blocks_per_node(plan.node_pools[0]) == blocks
     assert plan.network.pod_subnet.required_blocks == blocks
 
 
@@ -357,5 +358,11 @@ def test_surge_suggestion_holds_the_assumed_surge():
 
 
 def test_catalog_entries():
-    assert [r.id for r in sizing.RULES] == [f"NET-SIZE-{n:03d}" for n in range(1, 14)]
-    assert {r.id: r.kind for r in sizing.RULES if r.kind != "check"} == {"NET-SIZE-011": "live"}
+    """NET-SIZE is split by sub-area: subnets (sizing) and pod IPs (podips), each in ID order."""
+    modules = (sizing, podips)
+    for module in modules:
+        ids = [r.id for r in module.RULES]
+        assert ids == sorted(ids, key=lambda i: int(i.rsplit("-", 1)[1])), module.__name__
+    rules = [r for module in modules for r in module.RULES]
+    assert sorted(r.id for r in rules) == [f"NET-SIZE-{n:03d}" for n in range(1, 14)]
+    assert {r.id: r.kind for r in rules if r.kind != "check"} == {"NET-SIZE-011": "live"}
