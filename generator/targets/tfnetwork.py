@@ -1,8 +1,8 @@
 """The network half of the Terraform context: VNet, subnets, route table and route, NAT gateway
 and its public IP, and their associations, as the templates print them (network.tf).
 
-A mixin of the Terraform target's builder: it relies on the builder's `plan`, `ref`, `placed`,
-`existing`, `associate` and friends.
+A mixin of the Terraform target's builder: it relies on the core's `plan`, `ref`, `placed`,
+`existing`, `associate` and friends (tfcore.Core).
 """
 
 from __future__ import annotations
