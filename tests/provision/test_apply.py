@@ -4,7 +4,6 @@ confirmation."""
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 
@@ -37,18 +36,15 @@ def test_writes_follow_dependencies(memory):
 
 
 def test_independent_resources_are_written_in_parallel():
+    # Each write takes 0.1 s, so writes that may run together are in flight together. How much
+    # faster that makes apply is the benchmark's to measure (bench/apply.py), not a test's.
     backend = InMemoryBackend(latency=0.1)
-    started = time.monotonic()
     run = apply(NAT, backend=backend)
-    wall = time.monotonic() - started
     assert run.code == 0
     puts = backend.puts
     overlapping = sum(1 for a in puts for b in puts
                       if a is not b and a.started < b.ended and b.started < a.ended)
     assert overlapping > 0
-    # 11 writes of 0.1 s each; the critical path is RG -> PIP -> NAT GW -> subnet -> assignment
-    # -> cluster (6 steps), so the wall time is well under the sum.
-    assert wall < 0.1 * len(puts) * 0.8
 
 
 def test_dry_run_reads_and_writes_nothing(memory):
