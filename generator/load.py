@@ -59,10 +59,8 @@ def join_path(base: str, key: str | int) -> str:
 def load_intent(path: str | Path) -> tuple[Intent, SourceMap]:
     source = str(path)
     try:
-        # Read one byte past the limit: a huge file (or an endless device) is refused without
-        # reading it all, and a file that grows between stat and read is still caught.
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = _read_capped(handle)
     except OSError as exc:
         reason = exc.strerror or exc
         # Line 1, as ruff reports an unreadable file (E902): every INTENT finding has a line.
@@ -71,6 +69,23 @@ def load_intent(path: str | Path) -> tuple[Intent, SourceMap]:
         raise _unreadable(source, "", f"{source} is larger than {MAX_BYTES // 1024} KB; "
                                       "an intent is a few KB")
     return load_intent_bytes(data, source)
+
+
+CHUNK = 64 * 1024
+
+
+def _read_capped(handle) -> bytes:
+    """At most one byte past the limit: a huge file (or an endless device) is refused without
+    reading it all, and a file that grows while it is read is still caught. Read in chunks: a
+    single read of the limit allocates a megabyte for every few-KB intent of a fleet."""
+    chunks, left = [], MAX_BYTES + 1
+    while left > 0:
+        chunk = handle.read(min(CHUNK, left))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def load_intent_bytes(data: bytes, source: str) -> tuple[Intent, SourceMap]:
