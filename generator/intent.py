@@ -13,6 +13,7 @@ pydantic would otherwise compile every annotation string again to read it.
 import contextlib
 import ipaddress
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -24,12 +25,18 @@ def _network(value: str) -> str:
         # ipaddress would read a bare address as a /32; Azure wants the prefix length written.
         raise ValueError(f"{value!r} is not a CIDR range (no prefix length), e.g. {value}/16")
     try:
-        return str(ipaddress.ip_network(value, strict=True))
+        return _canonical(value)
     except ValueError as exc:
         hint = ""
         with contextlib.suppress(ValueError):
             hint = f"; did you mean {ipaddress.ip_network(value, strict=False)}?"
         raise ValueError(f"{value!r} is not a CIDR range ({exc}){hint}") from None
+
+
+@lru_cache(maxsize=4096)
+def _canonical(value: str) -> str:
+    # A fleet's intents repeat the same service and pod CIDRs; a refusal raises and is not kept.
+    return str(ipaddress.ip_network(value, strict=True))
 
 
 def _address(value: str) -> str:

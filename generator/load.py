@@ -169,6 +169,10 @@ def _construct(loader, node: yaml.Node, source: str) -> object:
         raise _unreadable(source, "", message, node.start_mark.line + 1) from None
 
 
+_OPENS = frozenset((yaml.SequenceStartEvent, yaml.MappingStartEvent))
+_CLOSES = frozenset((yaml.SequenceEndEvent, yaml.MappingEndEvent))
+
+
 def _check_depth(text: str, source: str) -> None:
     """Refuse deep or huge documents before composing them. libyaml's composer recurses: it slows
     down quadratically and crashes the interpreter (a segfault, not an exception) some tens of
@@ -183,13 +187,14 @@ def _check_depth(text: str, source: str) -> None:
                 raise _unreadable(source, "", f"YAML holds more than {MAX_EVENTS:,} values; an "
                                               "intent has a few hundred",
                                   event.start_mark.line + 1)
-            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            kind = type(event)  # PyYAML's event classes are final: a set lookup will do
+            if kind in _OPENS:
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise _unreadable(source, "", "YAML nests too deeply to be an intent "
                                                   f"(more than {MAX_DEPTH} levels)",
                                       event.start_mark.line + 1)
-            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            elif kind in _CLOSES:
                 depth -= 1
     finally:
         events.dispose()

@@ -79,8 +79,23 @@ def _valid(prefix: str | None) -> bool:
     return network.version == 4 and ipam.LARGEST_SUBNET <= network.prefixlen <= ipam.SMALLEST_SUBNET
 
 
-def budgets(intent, plan) -> list[Budget]:
+# The last plan's budgets: five rules ask for them in turn. Holding the plan itself (not its id)
+# keeps the identity test sound; a plan checked on another thread meanwhile only recomputes.
+_last: tuple = (None, None, ())
+
+
+def budgets(intent, plan) -> tuple[Budget, ...]:
     """Every IPv4 range whose size is known and that nodes draw from."""
+    global _last
+    seen_intent, seen_plan, found = _last
+    if seen_intent is intent and seen_plan is plan:
+        return found
+    found = tuple(_budgets(intent, plan))
+    _last = (intent, plan, found)
+    return found
+
+
+def _budgets(intent, plan) -> list[Budget]:
     net, out = plan.network, []
     node, pod = net.node_subnet, net.pod_subnet
     if _valid(node.prefix) and node.usable_ips is not None:
