@@ -89,8 +89,10 @@ def tenth_address(network: Network) -> ipaddress.IPv4Address | ipaddress.IPv6Add
 def overlaps(a: Network, b: Network) -> bool:
     # Two ranges overlap when each starts before the other ends: two comparisons where
     # ipaddress's own `overlaps` makes four membership tests (the rules ask ~40 times an intent).
-    return (a.version == b.version and a.network_address <= b.broadcast_address
-            and b.network_address <= a.broadcast_address)
+    # (`<` is ipaddress's own comparison; `<=` is derived from it by functools, at twice the cost.)
+    return a.version == b.version and not (
+        b.broadcast_address < a.network_address or a.broadcast_address < b.network_address
+    )
 
 
 def first_overlap(a: Network, others: Iterable[Network]) -> Network | None:
