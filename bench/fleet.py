@@ -299,13 +299,15 @@ def measure(folder: Path, count: int, runs: int, render_runs: int,
 
 
 def growth(folder: Path, sizes: tuple[int, ...], base: dict, small_runs: int) -> list[Figure]:
-    """CPU time per intent at each size beside the 1,000-intent fleet's, measured just before and
-    just after it (the mean of the two is the reference).
+    """CPU time per intent at each size beside the 1,000-intent fleet's, measured alongside it.
 
     CPU time of this process, not wall time: the question is whether the work per intent grows,
     and other load moves wall time far more. But the machine's own speed drifts too (a shared
-    host can run at half speed for minutes), so the 1,000-intent reference is taken around each
-    size rather than once, minutes earlier: a slow spell then hits a size and its reference alike.
+    host can run at half speed for a minute), so the reference is measured with each size, not
+    once, minutes earlier. A small fleet is timed in three groups of repeats with a 1,000-intent
+    reference run before, between and after them. A large one is timed in slices of 1,000, in
+    order and keeping every result (so whatever builds up across a fleet still builds up), each
+    slice followed by a 1,000-intent reference run: a slow spell hits both alike.
     Every fleet is the first N intents of the same sequence, in which the models take turns, so
     the mix is the same at every size. `base` (the fleet figures' per-intent costs) names the
     renderers that work."""
@@ -315,29 +317,62 @@ def growth(folder: Path, sizes: tuple[int, ...], base: dict, small_runs: int) ->
     out: list[Figure] = []
     for size in sizes:
         paths = write_fleet(folder / f"fleet-{size}", size)
-        before = _costs(base_paths, stages, 1)
-        per = _costs(paths, stages, small_runs if size < 1000 else 1)
-        after = _costs(base_paths, stages, 1)
+        if size > len(base_paths):
+            per, ref = _sliced(paths, base_paths, stages)
+        else:
+            per, ref = _between(paths, base_paths, stages, small_runs)
         for key in stages:
-            value, ref = median(per[key]), (before[key][0] + after[key][0]) / 2
+            value = median(per[key])
             fig = Figure(f"growth.{key}.{size}", f"{labels[key]}: CPU per intent at {size:,}",
-                         value * 1000, "ms/intent", reference="per intent at 1,000, around it",
-                         reference_value=ref * 1000, target=LINEAR,
-                         passed=0.75 <= value / ref <= 1.33, samples=[p * 1000 for p in per[key]])
-            fig.extra.update(reference_before_ms=round(before[key][0] * 1000, 4),
-                             reference_after_ms=round(after[key][0] * 1000, 4))
+                         value * 1000, "ms/intent", reference="per intent at 1,000, alongside",
+                         reference_value=ref[key] * 1000, target=LINEAR,
+                         passed=0.75 <= value / ref[key] <= 1.33,
+                         samples=[p * 1000 for p in per[key]])
             out.append(fig)
     return out
 
 
-def _costs(paths: list[Path], stages: list[str], runs: int) -> dict[str, list[float]]:
-    """CPU seconds per intent of each stage over `paths`, `runs` times each."""
-    costs: dict[str, list[float]] = {key: [] for key in stages}
-    for _ in range(runs):
-        (_, results), cpu = _cpu(time_validate, paths)
-        costs["validate"].append(cpu / len(paths))
-        for target in stages[1:]:
-            costs[target].append(_cpu(time_render, results, target)[1] / len(paths))
+def _between(paths, base_paths, stages, runs, rounds: int = 3):
+    """A small fleet `runs` times in `rounds` groups, with a 1,000-intent reference run before,
+    between and after the groups (the references' mean)."""
+    refs = [_costs(base_paths, stages)]
+    per: dict[str, list[float]] = {key: [] for key in stages}
+    for group in range(rounds):
+        for _ in range(runs // rounds + (group < runs % rounds)):
+            for key, cost in _costs(paths, stages).items():
+                per[key].append(cost)
+        refs.append(_costs(base_paths, stages))
+    return per, {key: sum(r[key] for r in refs) / len(refs) for key in stages}
+
+
+def _sliced(paths, base_paths, stages):
+    """A large fleet in slices of the reference's size, each followed by a reference run; the
+    per-intent cost of the whole fleet (one sample) and of the references (their mean)."""
+    step = len(base_paths)
+    spent = {key: 0.0 for key in stages}
+    ref = {key: 0.0 for key in stages}
+    results: list = []
+    slices = [paths[i:i + step] for i in range(0, len(paths), step)]
+    for chunk in slices:  # validate in order, keeping every result
+        (_, done), cpu = _cpu(time_validate, chunk)
+        results += done
+        spent["validate"] += cpu
+        ref["validate"] += _costs(base_paths, ["validate"])["validate"] * step
+    base_results = time_validate(base_paths)[1]
+    for target in stages[1:]:
+        for i in range(0, len(results), step):
+            spent[target] += _cpu(time_render, results[i:i + step], target)[1]
+            ref[target] += _cpu(time_render, base_results, target)[1]
+    per = {key: [spent[key] / len(paths)] for key in stages}
+    return per, {key: ref[key] / (len(slices) * step) for key in stages}
+
+
+def _costs(paths: list[Path], stages: list[str]) -> dict[str, float]:
+    """CPU seconds per intent of each stage over `paths`."""
+    (_, results), cpu = _cpu(time_validate, paths)
+    costs = {"validate": cpu / len(paths)}
+    for target in stages[1:]:
+        costs[target] = _cpu(time_render, results, target)[1] / len(paths)
     return costs
 
 
