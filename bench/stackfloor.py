@@ -4,9 +4,9 @@ The import floor, `python -c "import typer, jinja2, pydantic"`, loads none of wh
 actually stand on: pydantic's top-level import is lazy (its validation machinery loads with the
 first model), and it has no YAML. This script does only that part of the work: `validate FILE`
 reads the YAML file and validates it against one small frozen pydantic model, with pydantic's
-plugin lookup deferred as aksnet defers it. What `aksnet validate` and `aksnet plan` (text or
-JSON) cannot go below: plan text is formatted by aksnet's own table writer, whose cost is a
-string join.
+plugin lookup and PyYAML's unused reader pattern deferred as aksnet defers them. What
+`aksnet validate` and `aksnet plan` (text or JSON) cannot go below: plan text is formatted by
+aksnet's own table writer, whose cost is a string join.
 
 No Typer: aksnet's console script does not run Typer for these command lines either. Like it,
 the script collects no garbage while importing and leaves without the interpreter's teardown
@@ -24,10 +24,11 @@ gc.disable()
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import plugins  # noqa: E402
+from generator.yamlimport import import_yaml  # noqa: E402
 
 plugins.defer()
+yaml = import_yaml()  # as aksnet imports it: the pure-Python reader's pattern deferred
 
-import yaml  # noqa: E402
 from pydantic import BaseModel, ConfigDict  # noqa: E402
 
 

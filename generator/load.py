@@ -13,13 +13,15 @@ import typing
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import IntentUnreadable
 from generator.intent import Intent
 from generator.record import record
 from generator.rules.core import ERROR, Finding
+from generator.yamlimport import import_yaml
+
+yaml = import_yaml()  # without compiling the pure-Python reader's pattern (yamlimport.py)
 
 MAX_BYTES = 1024 * 1024  # an intent is a few KB; anything this large is not one
 SCHEMA_HINT = "see `aksnet schema` for the intent format, or `aksnet init` for a starter"
