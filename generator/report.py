@@ -1,5 +1,5 @@
-"""Emitters for findings and plans: text (ruff-like lines, rich tables), JSON (the contract) and
-SARIF 2.1.0. They print to stdout only; diagnostics go to stderr elsewhere.
+"""Emitters for findings and plans: text (ruff-like lines; plan tables are plantext.py's), JSON
+(the contract) and SARIF 2.1.0. They print to stdout only; diagnostics go to stderr elsewhere.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.plan import ManagedIdentity, Plan, Ref
 from generator.rules.core import ERROR, INFO, WARNING, Finding
+from generator.walk import rebuild
 
 if TYPE_CHECKING:
     from generator.rules.core import Rule
@@ -22,6 +23,10 @@ SARIF_LEVELS = {ERROR: "error", WARNING: "warning", INFO: "note"}
 
 def jsonable(value: Any) -> Any:
     """Plan values as JSON: Refs become `${type/name.attr}` strings."""
+    return rebuild(value, _json_leaf)
+
+
+def _json_leaf(value: Any) -> Any:
     if isinstance(value, Ref):
         return str(value)
     if isinstance(value, ManagedIdentity):
@@ -29,10 +34,6 @@ def jsonable(value: Any) -> Any:
         if value.user_assigned:
             out["userAssignedIdentities"] = {str(r): {} for r in value.user_assigned}
         return out
-    if isinstance(value, dict):
-        return {str(k) if isinstance(k, Ref) else k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
     return value
 
 

@@ -334,7 +334,7 @@ def test_a_block_reads_every_address_it_prints(cases, name):
     an expression without a `Reference` would be missed."""
     from generator.targets.hcl import Expr
     from generator.targets.terraform import _Builder
-    from generator.targets.walk import leaves
+    from generator.walk import leaves
 
     builder = _Builder(cases[name].plan)
     found = list(blocks(builder.build({})))

@@ -1,9 +1,9 @@
-"""generator.targets.walk: the value walk every target shares."""
+"""generator.walk: the walk over plan values that the targets and the JSON report share."""
 
 from __future__ import annotations
 
 from generator.plan import Ref
-from generator.targets.walk import leaves, rebuild
+from generator.walk import leaves, rebuild
 
 IDENTITY = Ref("Microsoft.ManagedIdentity/userAssignedIdentities/id-x")
 SUBNET = Ref("Microsoft.Network/virtualNetworks/vnet-x/subnets/snet-nodes")

@@ -26,7 +26,7 @@ from generator.targets.armvalues import (
     dependencies,
     layout,
 )
-from generator.targets.walk import rebuild
+from generator.walk import rebuild
 
 SUBSCRIPTION_SCHEMA = (
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"

@@ -32,7 +32,7 @@ from generator.resources import (
 from generator.rules.egress import IDLE_MINUTES, OUTBOUND_IPS
 from generator.rules.pods import MAX_PODS, MIN_PODS
 from generator.rules.scale import POOL_MAX_NODES
-from generator.targets.walk import leaves
+from generator.walk import leaves
 
 DEPLOYMENTS_API = "2022-09-01"  # Microsoft.Resources/deployments (nested deployments, modules)
 DEPLOYMENT_NAME_MAX = 64

@@ -26,7 +26,7 @@ from generator.targets.armvalues import (
     parent_of,
     refs_in,
 )
-from generator.targets.walk import rebuild
+from generator.walk import rebuild
 
 MODULES = {SUBNET: "subnet.bicep", ROLE_ASSIGNMENT: "roleAssignment.bicep"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from generator import resources as arm
 from generator.plan import SUBSCRIPTION, Ref
 from generator.targets.hcl import Expr, quote
-from generator.targets.walk import leaves, rebuild
+from generator.walk import leaves, rebuild
 
 if TYPE_CHECKING:
     from generator.plan import Plan, Resource

@@ -1,4 +1,4 @@
-"""The one walk over plan values that every target shares.
+"""The one walk over plan values, shared by every target and the plan's JSON (report.py).
 
 Plan values are JSON-like: dicts, lists and tuples of plain values, with the plan's `Ref`s (and,
 in Bicep and ARM bodies, `Use` markers) as leaves. A target turns each leaf into its own syntax
